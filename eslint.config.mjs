@@ -1,0 +1,68 @@
+import nx from '@nx/eslint-plugin';
+
+/**
+ * Module boundaries, enforced: each project's tags say what it is (`type:*`) and whose it is
+ * (`scope:*`), and these rules say what it may import. The point is the architecture: the
+ * messaging core knows no broker, database or framework; libs never reach into apps; one
+ * service never imports another (they talk through messages only).
+ */
+const brokerDatabaseAndFramework = ['amqplib', 'pg', 'prisma', '@prisma/*', '@nestjs/*', 'testcontainers', '@testcontainers/*'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', '**/.nx', '**/generated'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'type:messaging-core',
+              onlyDependOnLibsWithTags: ['type:messaging-core'],
+              bannedExternalImports: brokerDatabaseAndFramework,
+            },
+            {
+              sourceTag: 'type:messaging-adapter',
+              onlyDependOnLibsWithTags: ['type:messaging-core', 'type:testing'],
+              bannedExternalImports: ['pg', 'prisma', '@prisma/*', '@nestjs/*'],
+            },
+            {
+              sourceTag: 'type:messaging-nestjs',
+              onlyDependOnLibsWithTags: ['type:messaging-core', 'type:messaging-adapter', 'type:testing'],
+              bannedExternalImports: ['amqplib', 'pg', 'prisma', '@prisma/*'],
+            },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:messaging-core'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:messaging-core', 'type:messaging-adapter', 'type:messaging-nestjs', 'type:contracts', 'type:outbox', 'type:testing'],
+            },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:cart', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cart'] },
+            { sourceTag: 'scope:order', onlyDependOnLibsWithTags: ['scope:shared', 'scope:order'] },
+            { sourceTag: 'scope:shipping', onlyDependOnLibsWithTags: ['scope:shared', 'scope:shipping'] },
+            { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+];

@@ -1,0 +1,157 @@
+import type { z } from 'zod';
+import type {
+  AnyContract,
+  CommandContract,
+  EventContract,
+  QueryContract,
+  ResponseOf,
+} from '../contracts/message-contract';
+import { validatePayload } from '../contracts/validate-payload';
+import { createEnvelope, type MessageEnvelope, type MessageHeaders } from '../envelope/message-envelope';
+import { currentMessage } from '../envelope/message-scope';
+import { RemoteHandlerError } from '../errors';
+import { composeMiddleware, type ConsumeMiddleware } from '../consuming/consume-context';
+import { dispatchToHandler } from '../consuming/dispatch-to-handler';
+import type { HandlerRegistration } from '../consuming/message-handler';
+import { REPLY_ERROR_HEADER } from '../consuming/query-reply';
+import { decodeBody, encodeBody } from '../serialization/json-body';
+import type { ConsumerHandle, Destination, OutboundMessage, Transport } from '../ports/transport';
+
+export interface MessageBusOptions {
+  /** This service's name, stamped on every message as its source. */
+  source: string;
+  /** How long `request` waits for a reply unless told otherwise. Default 5000 ms. */
+  defaultRequestTimeoutMs?: number;
+  /** Middleware run around every handler of every endpoint, outermost first. Default none. */
+  middleware?: readonly ConsumeMiddleware[];
+}
+
+export interface OutgoingOptions {
+  headers?: MessageHeaders;
+  /** Starts or overrides the correlation id (otherwise inherited from the message being handled). */
+  correlationId?: string;
+}
+
+export interface RequestOptions extends OutgoingOptions {
+  timeoutMs?: number;
+  destination?: Destination;
+}
+
+/** A set of handlers consuming one queue. */
+export interface Endpoint {
+  queue: string;
+  handlers: readonly HandlerRegistration[];
+  /** Most messages handled at once. Default 16. */
+  prefetch?: number;
+  /** Middleware for this endpoint only, run inside the bus-wide middleware. */
+  middleware?: readonly ConsumeMiddleware[];
+}
+
+/**
+ * The application's side of messaging: validates payloads against their contracts, wraps them in
+ * envelopes that carry correlation forward from the message being handled, and hands them to a
+ * transport. Three verbs, one per intent:
+ *
+ * - `publish(event)`: a fact, delivered to every subscriber (none, one or many).
+ * - `send(command, destination?)`: a request to act, delivered to exactly one queue.
+ * - `request(query)`: sends and waits for the one reply.
+ *
+ * Each resolves once the broker has the message and rejects otherwise; none retries by itself.
+ */
+export class MessageBus {
+  private readonly requestTimeoutMs: number;
+
+  constructor(
+    readonly transport: Transport,
+    private readonly options: MessageBusOptions,
+  ) {
+    this.requestTimeoutMs = options.defaultRequestTimeoutMs ?? 5000;
+  }
+
+  get source(): string {
+    return this.options.source;
+  }
+
+  async publish<C extends EventContract>(
+    contract: C,
+    payload: z.input<C['schema']>,
+    options: OutgoingOptions = {},
+  ): Promise<MessageEnvelope> {
+    const envelope = this.envelope(contract, payload, options);
+    await this.transport.publish(toOutbound(envelope));
+    return envelope;
+  }
+
+  async send<C extends CommandContract>(
+    contract: C,
+    payload: z.input<C['schema']>,
+    destination?: Destination,
+    options: OutgoingOptions = {},
+  ): Promise<MessageEnvelope> {
+    const envelope = this.envelope(contract, payload, options);
+    await this.transport.send(toOutbound(envelope), destination);
+    return envelope;
+  }
+
+  async request<C extends QueryContract>(
+    contract: C,
+    payload: z.input<C['schema']>,
+    options: RequestOptions = {},
+  ): Promise<ResponseOf<C>> {
+    const envelope = this.envelope(contract, payload, options);
+    const reply = await this.transport.request(toOutbound(envelope), {
+      timeoutMs: options.timeoutMs ?? this.requestTimeoutMs,
+      destination: options.destination,
+    });
+    const remoteError = reply.metadata.headers[REPLY_ERROR_HEADER];
+    if (remoteError !== undefined) {
+      throw new RemoteHandlerError(`"${contract.type}" failed at the responder: ${remoteError}`);
+    }
+    return validatePayload(
+      `${contract.type} response`,
+      contract.responseSchema,
+      decodeBody(reply.body),
+    ) as ResponseOf<C>;
+  }
+
+  /**
+   * Validates a payload and wraps it in an envelope without sending it: what the outbox stores
+   * inside a database transaction, to be relayed later.
+   */
+  envelope<C extends AnyContract>(
+    contract: C,
+    payload: z.input<C['schema']>,
+    options: OutgoingOptions = {},
+  ): MessageEnvelope<z.output<C['schema']>> {
+    return createEnvelope({
+      messageType: contract.type,
+      messageVersion: contract.version,
+      payload: validatePayload(contract.type, contract.schema, payload),
+      source: this.options.source,
+      parent: currentMessage(),
+      correlationId: options.correlationId,
+      headers: options.headers,
+    }) as MessageEnvelope<z.output<C['schema']>>;
+  }
+
+  /** Starts consuming an endpoint's queue through the middleware chain into its handlers. */
+  subscribe(endpoint: Endpoint): Promise<ConsumerHandle> {
+    const pipeline = composeMiddleware(
+      [...(this.options.middleware ?? []), ...(endpoint.middleware ?? [])],
+      dispatchToHandler(endpoint.handlers, this.options.source),
+    );
+    return this.transport.consume(
+      {
+        queue: endpoint.queue,
+        prefetch: endpoint.prefetch ?? 16,
+        contracts: endpoint.handlers.map((handler) => handler.contract),
+      },
+      (message) => pipeline({ message, endpoint: endpoint.queue, attempt: 1 }),
+    );
+  }
+}
+
+export function toOutbound(envelope: MessageEnvelope): OutboundMessage {
+  const { payload, ...metadata } = envelope;
+  return { metadata, body: encodeBody(payload) };
+}

@@ -1,0 +1,57 @@
+import { validatePayload } from '../contracts/validate-payload';
+import { runInMessageScope } from '../envelope/message-scope';
+import { UnknownMessageTypeError } from '../errors';
+import { decodeBody } from '../serialization/json-body';
+import type { ConsumeContext } from './consume-context';
+import type { HandlerRegistration } from './message-handler';
+import { queryFault, queryResponse } from './query-reply';
+
+/**
+ * The end of every consume pipeline: finds the handler for the message type, decodes and
+ * validates the body against the contract, runs the handler with the message as the current
+ * scope (so what it publishes is caused by this message), and answers a query.
+ *
+ * An unknown type, bad JSON or a schema violation throws a non-retryable error before any
+ * handler runs: such a message can never succeed and is for the dead-letter policy.
+ */
+export function dispatchToHandler(
+  handlers: readonly HandlerRegistration[],
+  source: string,
+): (context: ConsumeContext) => Promise<void> {
+  const byType = new Map<string, HandlerRegistration>();
+  for (const registration of handlers) {
+    if (byType.has(registration.contract.type)) {
+      throw new Error(`Two handlers for "${registration.contract.type}" on one endpoint`);
+    }
+    byType.set(registration.contract.type, registration);
+  }
+
+  return async (context) => {
+    const { metadata, body, reply } = context.message;
+    const registration = byType.get(metadata.messageType);
+    if (!registration) throw new UnknownMessageTypeError(metadata.messageType, context.endpoint);
+    const { contract, handle } = registration;
+    const payload = validatePayload(contract.type, contract.schema, decodeBody(body));
+
+    const invoke = () =>
+      runInMessageScope(metadata, () =>
+        handle(payload, {
+          envelope: { ...metadata, payload },
+          redelivered: context.message.redelivered,
+          endpoint: context.endpoint,
+        }),
+      );
+
+    if (contract.kind !== 'query' || !reply) {
+      await invoke();
+      return;
+    }
+    let answer;
+    try {
+      answer = queryResponse(contract, await invoke(), metadata, source);
+    } catch (error) {
+      answer = queryFault(contract.type, error, metadata, source);
+    }
+    await reply(answer);
+  };
+}

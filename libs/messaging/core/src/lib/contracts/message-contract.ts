@@ -1,0 +1,83 @@
+import type { z } from 'zod';
+
+/**
+ * An event states a fact that happened (`order.placed`) and is *published* to every subscriber.
+ * A command asks one service to do something (`create-shipment`) and is *sent* to one queue.
+ * A query asks for an answer (`shipping.quote`) and is *requested*: sent, then a reply awaited.
+ */
+export type MessageKind = 'event' | 'command' | 'query';
+
+/**
+ * A message type declared once, with the runtime schema that validates it on the way out and on
+ * the way in. The TypeScript type of its payload is derived from the schema (`PayloadOf`), so
+ * the two can never drift apart.
+ */
+export interface MessageContract<K extends MessageKind = MessageKind, S extends z.ZodType = z.ZodType> {
+  readonly kind: K;
+  /** Stable wire name: lower-case words joined by `.` or `-`, e.g. `order.placed`. */
+  readonly type: string;
+  /**
+   * Schema version carried in every envelope. Bump it for a breaking change and keep the type
+   * name; consumers see which shape a message was written in.
+   */
+  readonly version: number;
+  readonly schema: S;
+}
+
+export type EventContract<S extends z.ZodType = z.ZodType> = MessageContract<'event', S>;
+export type CommandContract<S extends z.ZodType = z.ZodType> = MessageContract<'command', S>;
+export interface QueryContract<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType>
+  extends MessageContract<'query', S> {
+  readonly responseSchema: R;
+}
+
+export type AnyContract = EventContract | CommandContract | QueryContract;
+export type PayloadOf<C extends MessageContract> = z.output<C['schema']>;
+export type ResponseOf<C extends QueryContract> = z.output<C['responseSchema']>;
+
+/** Wire names double as topic routing keys, so they keep to characters every broker accepts. */
+const TYPE_NAME = /^[a-z][a-z0-9]*([.-][a-z0-9]+)*$/;
+
+interface ContractOptions {
+  version?: number;
+}
+
+function checkName(type: string, version: number): void {
+  if (!TYPE_NAME.test(type)) {
+    throw new Error(`Message type "${type}" must be lower-case words joined by "." or "-"`);
+  }
+  if (!Number.isInteger(version) || version < 1) {
+    throw new Error(`Message type "${type}" has version ${version}; versions are integers >= 1`);
+  }
+}
+
+export function defineEvent<S extends z.ZodType>(
+  type: string,
+  schema: S,
+  options: ContractOptions = {},
+): EventContract<S> {
+  const version = options.version ?? 1;
+  checkName(type, version);
+  return Object.freeze({ kind: 'event', type, version, schema });
+}
+
+export function defineCommand<S extends z.ZodType>(
+  type: string,
+  schema: S,
+  options: ContractOptions = {},
+): CommandContract<S> {
+  const version = options.version ?? 1;
+  checkName(type, version);
+  return Object.freeze({ kind: 'command', type, version, schema });
+}
+
+export function defineQuery<S extends z.ZodType, R extends z.ZodType>(
+  type: string,
+  schema: S,
+  responseSchema: R,
+  options: ContractOptions = {},
+): QueryContract<S, R> {
+  const version = options.version ?? 1;
+  checkName(type, version);
+  return Object.freeze({ kind: 'query', type, version, schema, responseSchema });
+}

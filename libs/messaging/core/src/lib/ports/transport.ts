@@ -1,0 +1,79 @@
+import type { MessageMetadata } from '../envelope/message-envelope';
+import type { AnyContract } from '../contracts/message-contract';
+
+/**
+ * Where a sent message goes. `{ queue }` delivers straight to one named queue; `{ exchange,
+ * routingKey }` lets the broker route it (the routing key defaults to the message type).
+ * Omitted, a command goes to the transport's command exchange, routed by its message type.
+ */
+export type Destination = { queue: string } | { exchange: string; routingKey?: string };
+
+/** A message ready for the wire: its metadata and its already-encoded body. */
+export interface OutboundMessage {
+  readonly metadata: MessageMetadata;
+  readonly body: Buffer;
+}
+
+/** Where an incoming message came from, for fault reports and replay. */
+export interface MessageOrigin {
+  readonly queue: string;
+  readonly exchange: string;
+  readonly routingKey: string;
+}
+
+/**
+ * A message as it arrived, before its body is decoded. The metadata is read from the transport's
+ * own properties and headers; a message sent by a foreign client may lack some of it (an empty
+ * `messageType`, for instance), which the consume pipeline treats as a fault, never a crash.
+ */
+export interface InboundMessage {
+  readonly metadata: MessageMetadata;
+  readonly body: Buffer;
+  /** True when the broker delivered this message before and it was not acknowledged. */
+  readonly redelivered: boolean;
+  readonly origin: MessageOrigin;
+  /** Present when the sender awaits an answer: sends it one reply. */
+  readonly reply?: (message: OutboundMessage) => Promise<void>;
+}
+
+/** Settles a delivery: resolve to acknowledge, reject to leave it with the broker. */
+export type InboundHandler = (message: InboundMessage) => Promise<void>;
+
+/** What a transport needs to know to consume for one endpoint. */
+export interface EndpointSpec {
+  /** The queue consumed; the transport declares it and binds it for `contracts`. */
+  readonly queue: string;
+  /** Most messages handled at once on this endpoint (and held unacknowledged by the broker). */
+  readonly prefetch: number;
+  /** The message types this endpoint handles: events are subscribed, commands and queries routed. */
+  readonly contracts: readonly AnyContract[];
+}
+
+export interface ConsumerHandle {
+  /** Stops taking new messages, waits for the ones being handled, then releases the consumer. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The port a broker adapter implements. Every method that puts a message on the wire resolves
+ * only once the broker has taken responsibility for it, and rejects with one of the library's
+ * `MessagingError`s otherwise: never silently drops a message.
+ *
+ * Delivery is at-least-once: a consumer's handler may see the same messageId more than once and
+ * must be idempotent (see the inbox). A transport may call one endpoint's handler concurrently,
+ * up to the endpoint's prefetch; it settles each delivery only after the handler's promise has.
+ */
+export interface Transport {
+  /** Connects and declares the topology; resolves when ready to publish and consume. */
+  start(): Promise<void>;
+  /** An event to every queue subscribed to its message type. */
+  publish(message: OutboundMessage): Promise<void>;
+  /** A command to exactly one queue. */
+  send(message: OutboundMessage, destination?: Destination): Promise<void>;
+  /** Sends a query and waits for its one reply, or rejects with RequestTimeoutError. */
+  request(message: OutboundMessage, options: { timeoutMs: number; destination?: Destination }): Promise<InboundMessage>;
+  /** Starts consuming for an endpoint; messages are handed to `handler` one delivery at a time. */
+  consume(endpoint: EndpointSpec, handler: InboundHandler): Promise<ConsumerHandle>;
+  /** Graceful shutdown: stops consumers, lets in-flight handlers finish, closes the connection. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,138 @@
+import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
+import {
+  PublishRejectedError,
+  TransportDisconnectedError,
+  UnroutableMessageError,
+  type MessagingLogger,
+} from '@shopbus/messaging-core';
+
+export interface PublishTarget {
+  readonly exchange: string;
+  readonly routingKey: string;
+  /** Ask the broker to return the message if no queue receives it. */
+  readonly mandatory: boolean;
+}
+
+/**
+ * Publishes on a confirm channel: each `publish` resolves when the broker confirms the message
+ * (it is then in every queue it was routed to, on disk for persistent messages in durable
+ * queues) and rejects when the broker nacks it, returns it as unroutable, or the channel closes
+ * before the confirm. Publishes are pipelined: many can await their confirms at once.
+ *
+ * A returned message is matched to its pending publish by messageId: RabbitMQ sends basic.return
+ * before the basic.ack of the same message, so the return is known when the confirm arrives.
+ */
+export class ConfirmedPublisher {
+  private current?: ConfirmChannel;
+  private readonly returned = new Map<string, string>();
+  private drained: Promise<void> = Promise.resolve();
+  private lastChannelError?: Error;
+  private closing = false;
+
+  /**
+   * @param onChannelOpen runs on every channel this publisher opens, before it is used: the
+   *   request client starts its reply consumer there.
+   */
+  constructor(
+    private readonly logger: MessagingLogger,
+    private readonly name = 'publisher',
+    private readonly onChannelOpen?: (channel: ConfirmChannel) => Promise<void>,
+  ) {}
+
+  /** Opens the confirm channel on a (new) connection. */
+  async attach(connection: ChannelModel): Promise<ConfirmChannel> {
+    const channel = await connection.createConfirmChannel();
+    channel.on('return', (message: Message) => {
+      const id = message.properties.messageId as string | undefined;
+      if (id) this.returned.set(id, (message.fields as { replyText?: string }).replyText ?? 'NO_ROUTE');
+    });
+    channel.on('error', (error: Error) => {
+      // A channel error (e.g. publishing to an exchange that does not exist) closes the channel;
+      // remember why, so the publishes it fails say so.
+      this.lastChannelError = error;
+      this.logger.warn(`${this.name} channel error`, { error: error.message });
+    });
+    channel.on('close', () => {
+      if (this.current === channel) this.current = undefined;
+      // The connection may still be up (only the channel failed): open a fresh channel.
+      if (!this.closing) this.reopen(connection);
+    });
+    await this.onChannelOpen?.(channel);
+    this.closing = false;
+    this.lastChannelError = undefined;
+    this.current = channel;
+    this.drained = Promise.resolve();
+    return channel;
+  }
+
+  get channel(): ConfirmChannel | undefined {
+    return this.current;
+  }
+
+  get isOpen(): boolean {
+    return this.current !== undefined;
+  }
+
+  async publish(target: PublishTarget, content: Buffer, options: Options.Publish): Promise<void> {
+    await this.drained;
+    const channel = this.current;
+    const description = describe(target);
+    if (!channel) {
+      throw new TransportDisconnectedError(
+        `Not connected to RabbitMQ: "${String(options.type)}" to ${description} was not sent`,
+      );
+    }
+    const messageId = options.messageId;
+    await new Promise<void>((resolve, reject) => {
+      const accepted = channel.publish(
+        target.exchange,
+        target.routingKey,
+        content,
+        { ...options, mandatory: target.mandatory },
+        (error) => {
+          const returnedReason = messageId ? this.returned.get(messageId) : undefined;
+          if (messageId) this.returned.delete(messageId);
+          if (returnedReason !== undefined) {
+            reject(new UnroutableMessageError(String(options.type), description, returnedReason));
+          } else if (!error) {
+            resolve();
+          } else if (error.message === 'channel closed') {
+            const cause = this.lastChannelError?.message ?? 'connection lost';
+            reject(
+              new TransportDisconnectedError(
+                `"${String(options.type)}" to ${description} was not confirmed: ${cause}`,
+                { cause: error },
+              ),
+            );
+          } else {
+            reject(new PublishRejectedError(`The broker refused "${String(options.type)}" to ${description}`));
+          }
+        },
+      );
+      // The socket's write buffer is full: let it drain before the next publish writes more.
+      if (!accepted) this.drained = new Promise((done) => channel.once('drain', done));
+    });
+  }
+
+  /** Waits for outstanding confirms, then closes the channel. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const channel = this.current;
+    this.current = undefined;
+    if (!channel) return;
+    await channel.waitForConfirms().catch(() => undefined);
+    await channel.close().catch(() => undefined);
+  }
+
+  private reopen(connection: ChannelModel): void {
+    this.attach(connection).catch(() => {
+      // The connection itself is gone; the transport re-attaches on reconnection.
+    });
+  }
+}
+
+function describe(target: PublishTarget): string {
+  return target.exchange
+    ? `exchange "${target.exchange}" (routing key "${target.routingKey}")`
+    : `queue "${target.routingKey}"`;
+}

@@ -1,0 +1,35 @@
+import type { MessagingLogger } from '@shopbus/messaging-core';
+import type { QueueKind, Topology } from './topology/topology';
+
+/** Reconnection backoff: exponential with jitter, as amqplib's recovery implements it. */
+export interface ReconnectPolicy {
+  /** First delay after a lost connection. Default 200 ms. */
+  initialDelayMs?: number;
+  /** Longest delay between attempts. Default 5000 ms. */
+  maxDelayMs?: number;
+  /** Growth of the delay per attempt. Default 2. */
+  factor?: number;
+  /** Random spread of each delay, 0–1, so that many services do not reconnect in step. Default 0.2. */
+  jitter?: number;
+  /** Give up the *first* connection after this many retries; Infinity waits for the broker. Default Infinity. */
+  initialMaxRetries?: number;
+}
+
+export interface RabbitMqTransportOptions {
+  /** e.g. amqp://guest:guest@127.0.0.1:5672 */
+  url: string;
+  /** Shown in the management UI's connection list. Default 'shopbus'. */
+  connectionName?: string;
+  /** Topic exchange every event is published to, routed by message type. Default 'messaging.events'. */
+  eventsExchange?: string;
+  /** Direct exchange commands and queries are sent to by default, routed by message type. Default 'messaging.commands'. */
+  commandsExchange?: string;
+  /** Declarations beyond the two exchanges above and the endpoints' own queues. */
+  topology?: Partial<Topology>;
+  /** Kind of the queues declared for endpoints. Default 'classic'. */
+  queueKind?: QueueKind;
+  /** AMQP heartbeat: a dead peer is noticed within about twice this. Default 10 s. */
+  heartbeatSeconds?: number;
+  reconnect?: ReconnectPolicy;
+  logger?: MessagingLogger;
+}

@@ -1,0 +1,204 @@
+import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import {
+  consoleLogger,
+  TransportDisconnectedError,
+  type ConsumerHandle,
+  type Destination,
+  type EndpointSpec,
+  type InboundHandler,
+  type InboundMessage,
+  type MessagingLogger,
+  type OutboundMessage,
+  type Transport,
+} from '@shopbus/messaging-core';
+import { QueueConsumer } from './consuming/queue-consumer';
+import { toPublishOptions } from './publishing/amqp-message-codec';
+import { ConfirmedPublisher, type PublishTarget } from './publishing/confirmed-publisher';
+import { DirectReplyRequester } from './requesting/direct-reply-requester';
+import type { RabbitMqTransportOptions } from './rabbitmq-transport.options';
+import { declareTopology } from './topology/declare-topology';
+import { endpointTopology } from './topology/endpoint-topology';
+import { naming } from './topology/naming';
+import { mergeTopologies, type Topology } from './topology/topology';
+
+/**
+ * The Transport port over RabbitMQ (amqplib). One connection per transport, with amqplib's
+ * recovery reconnecting it; on every (re)connection the whole topology is declared again and the
+ * publisher, the request client and every consumer are re-attached, in that order, before the
+ * transport reports itself connected.
+ */
+export class RabbitMqTransport implements Transport {
+  readonly eventsExchange: string;
+  readonly commandsExchange: string;
+  private readonly logger: MessagingLogger;
+  private readonly publisher: ConfirmedPublisher;
+  private readonly requester: DirectReplyRequester;
+  private readonly consumers = new Set<QueueConsumer>();
+  private connection?: RecoveringChannelModel;
+  private current?: ChannelModel;
+  private endpointTopologies: Topology[] = [];
+
+  constructor(private readonly options: RabbitMqTransportOptions) {
+    this.logger = options.logger ?? consoleLogger;
+    this.eventsExchange = options.eventsExchange ?? 'messaging.events';
+    this.commandsExchange = options.commandsExchange ?? 'messaging.commands';
+    this.publisher = new ConfirmedPublisher(this.logger);
+    this.requester = new DirectReplyRequester(this.logger);
+  }
+
+  /** True while a connection is up and fully set up. */
+  get isConnected(): boolean {
+    return this.current !== undefined;
+  }
+
+  /**
+   * Connects, retrying with backoff while the broker is unreachable. Fails at once, without
+   * retrying, when the topology conflicts with what the broker has (TopologyMismatchError).
+   */
+  async start(): Promise<void> {
+    const policy = this.options.reconnect ?? {};
+    const connection = await connect(withHeartbeat(this.options.url, this.options.heartbeatSeconds ?? 10), {
+      clientProperties: { connection_name: this.options.connectionName ?? 'shopbus' },
+      recovery: {
+        initialDelay: policy.initialDelayMs ?? 200,
+        maxDelay: policy.maxDelayMs ?? 5000,
+        factor: policy.factor ?? 2,
+        jitter: policy.jitter ?? 0.2,
+        initialMaxRetries: policy.initialMaxRetries ?? Infinity,
+        waitForConnect: false,
+        setup: (model: ChannelModel) => this.setUp(model),
+      },
+    });
+    this.connection = connection;
+    connection.on('connect', (model: ChannelModel) => {
+      this.current = model;
+      this.logger.info('connected to RabbitMQ', { connection: this.options.connectionName });
+    });
+    connection.on('disconnect', (error: Error) => {
+      this.current = undefined;
+      this.logger.warn('lost the RabbitMQ connection; reconnecting', { error: error.message });
+    });
+    connection.on('reconnect-scheduled', ({ attempt, delay, error }) =>
+      this.logger.info('reconnect scheduled', { attempt, delayMs: delay, error: error.message }),
+    );
+    connection.on('error', (error: Error) => this.logger.debug('connection error', { error: error.message }));
+
+    const fatal = new Promise<never>((_, reject) =>
+      connection.on('connect-failed', (error: Error & { retryable?: boolean }) => {
+        if (error.retryable === false) {
+          void connection.close();
+          reject(error);
+        }
+      }),
+    );
+    await Promise.race([connection.waitForConnect(), fatal]);
+  }
+
+  private async setUp(model: ChannelModel): Promise<void> {
+    await declareTopology(model, this.topology());
+    await this.publisher.attach(model);
+    await this.requester.publisher.attach(model);
+    for (const consumer of this.consumers) await consumer.attach(model);
+  }
+
+  private topology(): Topology {
+    return mergeTopologies(
+      {
+        exchanges: [
+          { name: this.eventsExchange, type: 'topic' },
+          { name: this.commandsExchange, type: 'direct' },
+        ],
+      },
+      this.options.topology ?? {},
+      ...this.endpointTopologies,
+    );
+  }
+
+  publish(message: OutboundMessage): Promise<void> {
+    return this.publisher.publish(
+      { exchange: this.eventsExchange, routingKey: message.metadata.messageType, mandatory: true },
+      message.body,
+      toPublishOptions(message.metadata),
+    );
+  }
+
+  send(message: OutboundMessage, destination?: Destination): Promise<void> {
+    return this.publisher.publish(
+      this.target(message, destination),
+      message.body,
+      toPublishOptions(message.metadata),
+    );
+  }
+
+  request(
+    message: OutboundMessage,
+    options: { timeoutMs: number; destination?: Destination },
+  ): Promise<InboundMessage> {
+    return this.requester.request(
+      this.target(message, options.destination),
+      message.body,
+      toPublishOptions(message.metadata),
+      options.timeoutMs,
+    );
+  }
+
+  async consume(endpoint: EndpointSpec, handler: InboundHandler): Promise<ConsumerHandle> {
+    const topology = endpointTopology(endpoint, {
+      eventsExchange: this.eventsExchange,
+      commandsExchange: this.commandsExchange,
+      queueKind: this.options.queueKind ?? 'classic',
+    });
+    const model = this.current;
+    if (!model) {
+      throw new TransportDisconnectedError(`Cannot consume "${endpoint.queue}": not connected (call start first)`);
+    }
+    await declareTopology(model, topology);
+    this.endpointTopologies.push(topology);
+    const consumer = new QueueConsumer(endpoint, handler, (replyTo, reply) => this.reply(replyTo, reply), this.logger);
+    this.consumers.add(consumer);
+    await consumer.attach(model);
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        this.endpointTopologies = this.endpointTopologies.filter((t) => t !== topology);
+        await consumer.stop();
+      },
+    };
+  }
+
+  /** Replies go through the default exchange to the requester's reply-to address. */
+  private reply(replyTo: string, message: OutboundMessage): Promise<void> {
+    // Not mandatory: a requester that timed out and left is not the responder's failure.
+    return this.publisher.publish(
+      { exchange: naming.defaultExchange, routingKey: replyTo, mandatory: false },
+      message.body,
+      toPublishOptions(message.metadata),
+    );
+  }
+
+  private target(message: OutboundMessage, destination?: Destination): PublishTarget {
+    const type = message.metadata.messageType;
+    if (!destination) return { exchange: this.commandsExchange, routingKey: type, mandatory: true };
+    if ('queue' in destination) {
+      return { exchange: naming.defaultExchange, routingKey: destination.queue, mandatory: true };
+    }
+    return { exchange: destination.exchange, routingKey: destination.routingKey ?? type, mandatory: true };
+  }
+
+  /** Stops every consumer (letting in-flight handlers finish), then closes channels and connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    this.consumers.clear();
+    await this.publisher.close();
+    await this.requester.publisher.close();
+    await this.connection?.close().catch(() => undefined);
+    this.current = undefined;
+  }
+}
+
+/** amqplib takes the heartbeat from the URL; an explicit `?heartbeat=` in it wins. */
+function withHeartbeat(url: string, seconds: number): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds));
+  return parsed.toString();
+}

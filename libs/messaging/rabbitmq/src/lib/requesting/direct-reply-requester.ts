@@ -1,0 +1,83 @@
+import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import {
+  RequestTimeoutError,
+  type InboundMessage,
+  type MessagingLogger,
+} from '@shopbus/messaging-core';
+import { ConfirmedPublisher, type PublishTarget } from '../publishing/confirmed-publisher';
+import { ENVELOPE_HEADERS, fromDelivery } from '../publishing/amqp-message-codec';
+import { naming } from '../topology/naming';
+
+interface PendingRequest {
+  resolve(reply: InboundMessage): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Request/response over RabbitMQ's direct reply-to: the request names the pseudo-queue
+ * `amq.rabbitmq.reply-to` as its replyTo, and the broker delivers the answer straight to the
+ * consumer on the channel that published it: no reply queue to declare or clean up.
+ *
+ * A reply is matched to its request by causationId (a reply is caused by its request). Replies
+ * that arrive after their request timed out are dropped: nobody is waiting for them.
+ */
+export class DirectReplyRequester {
+  private readonly pending = new Map<string, PendingRequest>();
+  readonly publisher: ConfirmedPublisher;
+
+  constructor(private readonly logger: MessagingLogger) {
+    this.publisher = new ConfirmedPublisher(logger, 'requester', (channel) => this.consumeReplies(channel));
+  }
+
+  private async consumeReplies(channel: ConfirmChannel): Promise<void> {
+    await channel.consume(naming.directReplyTo, (message) => this.onReply(message), { noAck: true });
+  }
+
+  async request(
+    target: PublishTarget,
+    content: Buffer,
+    options: Options.Publish,
+    timeoutMs: number,
+  ): Promise<InboundMessage> {
+    const requestId = options.messageId as string;
+    const reply = new Promise<InboundMessage>((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+    });
+    // A timeout may reject before the publish resolves and anyone awaits the reply.
+    reply.catch(() => undefined);
+    const timer = setTimeout(() => {
+      this.settle(requestId)?.reject(new RequestTimeoutError(String(options.type), timeoutMs));
+    }, timeoutMs);
+    try {
+      await this.publisher.publish(target, content, { ...options, replyTo: naming.directReplyTo });
+      return await reply;
+    } catch (error) {
+      this.settle(requestId);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private onReply(message: ConsumeMessage | null): void {
+    if (!message) return;
+    const requestId = message.properties.headers?.[ENVELOPE_HEADERS.causationId] as string | undefined;
+    const waiting = requestId ? this.settle(requestId) : undefined;
+    if (!waiting) {
+      this.logger.debug('late or unmatched reply dropped', { requestId });
+      return;
+    }
+    waiting.resolve({
+      metadata: fromDelivery(message),
+      body: message.content,
+      redelivered: false,
+      origin: { queue: naming.directReplyTo, exchange: message.fields.exchange, routingKey: message.fields.routingKey },
+    });
+  }
+
+  private settle(requestId: string): PendingRequest | undefined {
+    const waiting = this.pending.get(requestId);
+    this.pending.delete(requestId);
+    return waiting;
+  }
+}

@@ -1,0 +1,68 @@
+import { connect } from 'amqplib';
+import { TransportDisconnectedError, UnroutableMessageError } from '@shopbus/messaging-core';
+import { brokerControl, rabbitmqUrl } from '@shopbus/testing';
+import { declareTopology } from '../lib/topology/declare-topology';
+import { DoThing, ThingHappened } from './test-contracts';
+import { startTransportFixture, type TransportFixture } from './transport-fixture';
+
+describe('confirmed publishing', () => {
+  let fixture: TransportFixture;
+
+  beforeEach(async () => {
+    fixture = await startTransportFixture();
+  });
+  afterEach(() => fixture.close());
+
+  it('a publish that no queue subscribes to rejects as unroutable instead of vanishing', async () => {
+    await expect(fixture.bus.publish(ThingHappened, { n: 1 })).rejects.toThrow(UnroutableMessageError);
+    await expect(fixture.bus.publish(ThingHappened, { n: 1 })).rejects.toThrow(/was not routed to any queue \(NO_ROUTE\)/);
+  });
+
+  it('a send to an exchange that does not exist rejects with the broker reason, and the next publish works', async () => {
+    const queue = fixture.queueName('after-error');
+    await expect(
+      fixture.bus.send(DoThing, { n: 1 }, { exchange: 'test.no-such-exchange', routingKey: 'x' }),
+    ).rejects.toThrow(/NOT_FOUND - no exchange 'test.no-such-exchange'/);
+
+    await fixture.bus.subscribe({ queue, handlers: [] }).then((consumer) => consumer.stop());
+    await expect(fixture.bus.send(DoThing, { n: 2 }, { queue })).resolves.toBeDefined();
+    expect(await fixture.admin.messageCount(queue)).toBe(1);
+  });
+
+  it('an invalid payload is refused before anything reaches the broker', async () => {
+    const queue = fixture.queueName('invalid');
+    await fixture.bus.subscribe({ queue, handlers: [] }).then((consumer) => consumer.stop());
+    await expect(
+      fixture.bus.send(DoThing, { n: 'one' } as unknown as { n: number }, { queue }),
+    ).rejects.toThrow('Message "test.do-thing" is invalid: n: Invalid input: expected number, received string');
+    expect(await fixture.admin.messageCount(queue)).toBe(0);
+  });
+
+  it('a confirmed persistent message in a durable queue survives a broker restart', async () => {
+    const queue = fixture.queueName('durable');
+    const admin = await connect(rabbitmqUrl());
+    await declareTopology(admin, { exchanges: [], queues: [{ name: queue }], bindings: [] });
+    await admin.close();
+
+    const sent = await fixture.bus.send(DoThing, { n: 42 }, { queue });
+    await brokerControl.restart();
+
+    const survivor = await fixture.admin.take(queue);
+    expect(survivor && survivor.properties.messageId).toBe(sent.messageId);
+    expect(survivor && JSON.parse(survivor.content.toString())).toEqual({ n: 42 });
+  });
+
+  it('a publish while the broker is unreachable fails with a clear error instead of waiting', async () => {
+    await brokerControl.stopApp();
+    try {
+      await expect(fixture.bus.send(DoThing, { n: 1 }, { queue: 'anything' })).rejects.toThrow(
+        TransportDisconnectedError,
+      );
+      await expect(fixture.bus.send(DoThing, { n: 1 }, { queue: 'anything' })).rejects.toThrow(
+        /Not connected to RabbitMQ: "test.do-thing" to queue "anything" was not sent/,
+      );
+    } finally {
+      await brokerControl.startApp();
+    }
+  });
+});

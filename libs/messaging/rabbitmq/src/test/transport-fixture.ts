@@ -1,0 +1,62 @@
+import { MessageBus, silentLogger, type MessageBusOptions } from '@shopbus/messaging-core';
+import { BrokerAdmin, rabbitmqUrl, uniqueName } from '@shopbus/testing';
+import { RabbitMqTransport } from '../lib/rabbitmq-transport';
+import type { RabbitMqTransportOptions } from '../lib/rabbitmq-transport.options';
+
+/**
+ * A transport and bus on exchanges named for this test run only, and a broker admin that deletes
+ * everything the test declared afterwards.
+ */
+export interface TransportFixture {
+  transport: RabbitMqTransport;
+  bus: MessageBus;
+  admin: BrokerAdmin;
+  /** A queue name unique to this run, tracked for deletion. */
+  queueName(prefix: string): string;
+  /** A second transport (another "service") on the same exchanges. */
+  connectAnother(source: string): Promise<{ transport: RabbitMqTransport; bus: MessageBus }>;
+  close(): Promise<void>;
+}
+
+export async function startTransportFixture(
+  options: Partial<RabbitMqTransportOptions> = {},
+  busOptions: Partial<MessageBusOptions> = {},
+): Promise<TransportFixture> {
+  const admin = await BrokerAdmin.connect();
+  const eventsExchange = uniqueName('events');
+  const commandsExchange = uniqueName('commands');
+  admin.track({ exchanges: [eventsExchange, commandsExchange] });
+  const transports: RabbitMqTransport[] = [];
+
+  const open = async (source: string) => {
+    const transport = new RabbitMqTransport({
+      url: rabbitmqUrl(),
+      connectionName: `test ${source}`,
+      eventsExchange,
+      commandsExchange,
+      logger: silentLogger,
+      reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
+      ...options,
+    });
+    transports.push(transport);
+    await transport.start();
+    return { transport, bus: new MessageBus(transport, { source, ...busOptions }) };
+  };
+
+  const { transport, bus } = await open('test-service');
+  return {
+    transport,
+    bus,
+    admin,
+    queueName(prefix) {
+      const name = uniqueName(prefix);
+      admin.track({ queues: [name] });
+      return name;
+    },
+    connectAnother: open,
+    async close() {
+      await Promise.all(transports.map((t) => t.close()));
+      await admin.cleanUp();
+    },
+  };
+}

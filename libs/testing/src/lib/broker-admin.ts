@@ -1,0 +1,70 @@
+import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
+import { rabbitmqUrl } from './test-environment';
+
+/**
+ * What a test needs to inspect and clean the broker directly, outside the code under test:
+ * count and read queued messages, and delete every queue and exchange it declared. It opens a
+ * new connection whenever the last one was lost, so it keeps working across broker restarts.
+ */
+export class BrokerAdmin {
+  private readonly queues = new Set<string>();
+  private readonly exchanges = new Set<string>();
+  private connection?: ChannelModel;
+
+  static async connect(): Promise<BrokerAdmin> {
+    const admin = new BrokerAdmin();
+    await admin.withChannel(async () => undefined);
+    return admin;
+  }
+
+  /** Records names to delete in `cleanUp`, whoever declares them. */
+  track(names: { queues?: readonly string[]; exchanges?: readonly string[] }): void {
+    names.queues?.forEach((name) => this.queues.add(name));
+    names.exchanges?.forEach((name) => this.exchanges.add(name));
+  }
+
+  /** Ready messages in a queue. Exact once the messages' publishes were confirmed. */
+  messageCount(queue: string): Promise<number> {
+    return this.withChannel(async (channel) => (await channel.checkQueue(queue)).messageCount);
+  }
+
+  /** Takes one message off a queue (acknowledged), or false when it is empty. */
+  take(queue: string): Promise<GetMessage | false> {
+    return this.withChannel((channel) => channel.get(queue, { noAck: true }));
+  }
+
+  /** Takes every ready message off a queue. */
+  async drain(queue: string): Promise<GetMessage[]> {
+    const taken: GetMessage[] = [];
+    for (let message = await this.take(queue); message; message = await this.take(queue)) taken.push(message);
+    return taken;
+  }
+
+  async cleanUp(): Promise<void> {
+    await this.withChannel(async (channel) => {
+      for (const queue of this.queues) await channel.deleteQueue(queue);
+      for (const exchange of this.exchanges) await channel.deleteExchange(exchange);
+    });
+    await this.connection?.close().catch(() => undefined);
+    this.connection = undefined;
+  }
+
+  // A failed operation (a missing queue) closes its channel, so each operation gets its own.
+  private async withChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T> {
+    if (!this.connection) {
+      const connection = await connect(rabbitmqUrl());
+      connection.on('error', () => undefined);
+      connection.on('close', () => {
+        if (this.connection === connection) this.connection = undefined;
+      });
+      this.connection = connection;
+    }
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * Disrupts the broker the way operations do: connections dropped, the node restarted. Uses the
+ * local `rabbitmqctl`, or the one inside the testcontainers broker when global-setup started one.
+ */
+export const brokerControl = {
+  /** Closes every client connection, as a network partition or a node maintenance would. */
+  closeAllConnections: () => rabbitmqctl('close_all_connections', 'shopbus test: simulated outage'),
+
+  /** Stops the RabbitMQ application (connections refused, node kept); see `startApp`. */
+  stopApp: () => rabbitmqctl('stop_app'),
+
+  startApp: async () => {
+    await rabbitmqctl('start_app');
+    await rabbitmqctl('await_startup');
+  },
+
+  /** A full application restart: only durable queues and persistent messages survive it. */
+  restart: async () => {
+    await brokerControl.stopApp();
+    await brokerControl.startApp();
+  },
+};
+
+async function rabbitmqctl(...args: string[]): Promise<void> {
+  const container = process.env.RABBITMQ_CONTAINER_ID;
+  if (container) await run('docker', ['exec', container, 'rabbitmqctl', ...args]);
+  else await run('rabbitmqctl', args);
+}
