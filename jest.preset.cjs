@@ -19,6 +19,5 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  globalSetup: require.resolve('./libs/testing/src/global-setup.cjs'),
-  globalTeardown: require.resolve('./libs/testing/src/global-teardown.cjs'),
 };
+

@@ -12,3 +12,4 @@ export * from './lib/consuming/message-handler';
 export * from './lib/consuming/dispatch-to-handler';
 export * from './lib/consuming/query-reply';
 export * from './lib/bus/message-bus';
+export * from './lib/naming/endpoint-name';

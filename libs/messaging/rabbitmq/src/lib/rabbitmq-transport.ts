@@ -51,6 +51,14 @@ export class RabbitMqTransport implements Transport {
     return this.current !== undefined;
   }
 
+  /** Resolves when the transport is (again) connected and set up: now, or at the next connection. */
+  connected(): Promise<void> {
+    if (this.current) return Promise.resolve();
+    const connection = this.connection;
+    if (!connection) return Promise.reject(new TransportDisconnectedError('The transport was not started'));
+    return new Promise((resolve) => connection.once('connect', () => resolve()));
+  }
+
   /**
    * Connects, retrying with backoff while the broker is unreachable. Fails at once, without
    * retrying, when the topology conflicts with what the broker has (TopologyMismatchError).

@@ -1,7 +1,5 @@
-import { connect } from 'amqplib';
 import { TransportDisconnectedError, UnroutableMessageError } from '@shopbus/messaging-core';
-import { brokerControl, rabbitmqUrl } from '@shopbus/testing';
-import { declareTopology } from '../lib/topology/declare-topology';
+import { brokerControl } from '@shopbus/testing';
 import { DoThing, ThingHappened } from './test-contracts';
 import { startTransportFixture, type TransportFixture } from './transport-fixture';
 
@@ -24,14 +22,14 @@ describe('confirmed publishing', () => {
       fixture.bus.send(DoThing, { n: 1 }, { exchange: 'test.no-such-exchange', routingKey: 'x' }),
     ).rejects.toThrow(/NOT_FOUND - no exchange 'test.no-such-exchange'/);
 
-    await fixture.bus.subscribe({ queue, handlers: [] }).then((consumer) => consumer.stop());
+    await fixture.declareQueues(queue);
     await expect(fixture.bus.send(DoThing, { n: 2 }, { queue })).resolves.toBeDefined();
     expect(await fixture.admin.messageCount(queue)).toBe(1);
   });
 
   it('an invalid payload is refused before anything reaches the broker', async () => {
     const queue = fixture.queueName('invalid');
-    await fixture.bus.subscribe({ queue, handlers: [] }).then((consumer) => consumer.stop());
+    await fixture.declareQueues(queue);
     await expect(
       fixture.bus.send(DoThing, { n: 'one' } as unknown as { n: number }, { queue }),
     ).rejects.toThrow('Message "test.do-thing" is invalid: n: Invalid input: expected number, received string');
@@ -40,9 +38,7 @@ describe('confirmed publishing', () => {
 
   it('a confirmed persistent message in a durable queue survives a broker restart', async () => {
     const queue = fixture.queueName('durable');
-    const admin = await connect(rabbitmqUrl());
-    await declareTopology(admin, { exchanges: [], queues: [{ name: queue }], bindings: [] });
-    await admin.close();
+    await fixture.declareQueues(queue);
 
     const sent = await fixture.bus.send(DoThing, { n: 42 }, { queue });
     await brokerControl.restart();

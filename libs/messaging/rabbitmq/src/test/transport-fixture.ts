@@ -1,6 +1,8 @@
+import { connect } from 'amqplib';
 import { MessageBus, silentLogger, type MessageBusOptions } from '@shopbus/messaging-core';
 import { BrokerAdmin, rabbitmqUrl, uniqueName } from '@shopbus/testing';
 import { RabbitMqTransport } from '../lib/rabbitmq-transport';
+import { declareTopology } from '../lib/topology/declare-topology';
 import type { RabbitMqTransportOptions } from '../lib/rabbitmq-transport.options';
 
 /**
@@ -13,6 +15,8 @@ export interface TransportFixture {
   admin: BrokerAdmin;
   /** A queue name unique to this run, tracked for deletion. */
   queueName(prefix: string): string;
+  /** Declares (durable, classic) queues directly, as another service or an operator would. */
+  declareQueues(...names: string[]): Promise<void>;
   /** A second transport (another "service") on the same exchanges. */
   connectAnother(source: string): Promise<{ transport: RabbitMqTransport; bus: MessageBus }>;
   close(): Promise<void>;
@@ -52,6 +56,11 @@ export async function startTransportFixture(
       const name = uniqueName(prefix);
       admin.track({ queues: [name] });
       return name;
+    },
+    async declareQueues(...names) {
+      const connection = await connect(rabbitmqUrl());
+      await declareTopology(connection, { exchanges: [], queues: names.map((name) => ({ name })), bindings: [] });
+      await connection.close();
     },
     connectAnother: open,
     async close() {

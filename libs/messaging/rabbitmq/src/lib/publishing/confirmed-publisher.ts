@@ -28,6 +28,7 @@ export class ConfirmedPublisher {
   private drained: Promise<void> = Promise.resolve();
   private lastChannelError?: Error;
   private closing = false;
+  private awaitingDrain = false;
 
   /**
    * @param onChannelOpen runs on every channel this publisher opens, before it is used: the
@@ -62,6 +63,7 @@ export class ConfirmedPublisher {
     this.lastChannelError = undefined;
     this.current = channel;
     this.drained = Promise.resolve();
+    this.awaitingDrain = false;
     return channel;
   }
 
@@ -74,7 +76,7 @@ export class ConfirmedPublisher {
   }
 
   async publish(target: PublishTarget, content: Buffer, options: Options.Publish): Promise<void> {
-    await this.drained;
+    if (this.awaitingDrain) await this.drained;
     const channel = this.current;
     const description = describe(target);
     if (!channel) {
@@ -110,7 +112,15 @@ export class ConfirmedPublisher {
         },
       );
       // The socket's write buffer is full: let it drain before the next publish writes more.
-      if (!accepted) this.drained = new Promise((done) => channel.once('drain', done));
+      if (!accepted && !this.awaitingDrain) {
+        this.awaitingDrain = true;
+        this.drained = new Promise((done) =>
+          channel.once('drain', () => {
+            this.awaitingDrain = false;
+            done();
+          }),
+        );
+      }
     });
   }
 

@@ -1,0 +1,67 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import {
+  endpointQueueName,
+  handlerFor,
+  MessageBus,
+  type ConsumerHandle,
+  type HandlerRegistration,
+  type MessageHandler as Handler,
+} from '@shopbus/messaging-core';
+import { MESSAGE_HANDLER, type MessageHandlerMetadata } from './message-handler.decorator';
+import { MESSAGING_OPTIONS } from './messaging.module-definition';
+import type { MessagingModuleOptions } from './messaging-module.options';
+
+interface EndpointPlan {
+  handlers: HandlerRegistration[];
+  prefetch?: number;
+}
+
+/**
+ * Finds every `@MessageHandler` method once the application has bootstrapped, groups them by
+ * queue and starts one consumer per queue. On shutdown it stops the consumers, letting handlers
+ * in flight finish, and closes the transport.
+ */
+@Injectable()
+export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumers: ConsumerHandle[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly bus: MessageBus,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const [queue, plan] of this.discoverEndpoints()) {
+      this.consumers.push(await this.bus.subscribe({ queue, ...plan }));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    this.consumers = [];
+    await this.options.transport.close();
+  }
+
+  private discoverEndpoints(): Map<string, EndpointPlan> {
+    const endpoints = new Map<string, EndpointPlan>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const target = instance[method] as (...args: unknown[]) => Promise<unknown>;
+        const metadata = this.reflector.get<MessageHandlerMetadata | undefined>(MESSAGE_HANDLER, target);
+        if (!metadata) continue;
+        const queue = metadata.queue ?? endpointQueueName(this.options.serviceName, metadata.contract.type);
+        const plan = endpoints.get(queue) ?? { handlers: [] };
+        plan.handlers.push(handlerFor(metadata.contract, target.bind(instance) as Handler<typeof metadata.contract>));
+        plan.prefetch = metadata.prefetch ?? plan.prefetch ?? this.options.defaultPrefetch;
+        endpoints.set(queue, plan);
+      }
+    }
+    return endpoints;
+  }
+}

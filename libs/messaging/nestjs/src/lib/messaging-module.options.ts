@@ -1,0 +1,14 @@
+import type { ConsumeMiddleware, Transport } from '@shopbus/messaging-core';
+
+export interface MessagingModuleOptions {
+  /** This service's name: the source of its messages and the prefix of its queues. */
+  serviceName: string;
+  /** The broker adapter, e.g. `new RabbitMqTransport({...})`. The module starts and closes it. */
+  transport: Transport;
+  /** Prefetch of endpoints that do not set their own. Default 16. */
+  defaultPrefetch?: number;
+  /** Middleware around every handler (the recoverability policies hang here). */
+  middleware?: readonly ConsumeMiddleware[];
+  /** Default wait for `request` replies. Default 5000 ms. */
+  requestTimeoutMs?: number;
+}

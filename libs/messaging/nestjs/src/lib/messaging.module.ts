@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { MessageBus } from '@shopbus/messaging-core';
+import { ConfigurableModuleClass, MESSAGING_OPTIONS } from './messaging.module-definition';
+import type { MessagingModuleOptions } from './messaging-module.options';
+import { MessagingExplorer } from './messaging-explorer';
+
+/**
+ * Connects the service to the broker before anything can inject the MessageBus (so a bus is
+ * always ready to use), discovers `@MessageHandler` methods, and shuts messaging down last.
+ * Call `app.enableShutdownHooks()` so that SIGTERM drains handlers before the process exits.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: MessageBus,
+      inject: [MESSAGING_OPTIONS],
+      useFactory: async (options: MessagingModuleOptions) => {
+        await options.transport.start();
+        return new MessageBus(options.transport, {
+          source: options.serviceName,
+          middleware: options.middleware,
+          defaultRequestTimeoutMs: options.requestTimeoutMs,
+        });
+      },
+    },
+    MessagingExplorer,
+  ],
+  exports: [MessageBus],
+})
+export class MessagingModule extends ConfigurableModuleClass {}

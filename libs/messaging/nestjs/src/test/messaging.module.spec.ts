@@ -1,0 +1,89 @@
+import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  defineEvent,
+  defineQuery,
+  MessageBus,
+  silentLogger,
+  type MessageContext,
+  type PayloadOf,
+} from '@shopbus/messaging-core';
+import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
+import { BrokerAdmin, deferred, rabbitmqUrl, uniqueName } from '@shopbus/testing';
+import { z } from 'zod';
+import { MessageHandler } from '../lib/message-handler.decorator';
+import { MessagingModule } from '../lib/messaging.module';
+
+const GreetingSent = defineEvent('test.greeting-sent', z.object({ to: z.string() }));
+const WhatTime = defineQuery('test.what-time', z.object({ zone: z.string() }), z.object({ time: z.string() }));
+
+const received = deferred<{ to: string; context: MessageContext }>();
+
+@Injectable()
+class RecordGreetingWhenGreetingSent {
+  @MessageHandler(GreetingSent)
+  async handle(event: PayloadOf<typeof GreetingSent>, context: MessageContext): Promise<void> {
+    received.resolve({ to: event.to, context });
+  }
+}
+
+@Injectable()
+class AnswerWhatTime {
+  constructor(private readonly bus: MessageBus) {}
+
+  @MessageHandler(WhatTime, { prefetch: 2 })
+  async handle({ zone }: PayloadOf<typeof WhatTime>): Promise<{ time: string }> {
+    return { time: `noon in ${zone} (asked of ${this.bus.source})` };
+  }
+}
+
+describe('MessagingModule', () => {
+  const service = uniqueName('greeter');
+  const exchanges = { eventsExchange: uniqueName('events'), commandsExchange: uniqueName('commands') };
+  let app: INestApplicationContext;
+  let admin: BrokerAdmin;
+
+  beforeAll(async () => {
+    admin = await BrokerAdmin.connect();
+    admin.track({
+      exchanges: Object.values(exchanges),
+      queues: [`${service}.${GreetingSent.type}`, `${service}.${WhatTime.type}`],
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        MessagingModule.forRootAsync({
+          useFactory: () => ({
+            serviceName: service,
+            transport: new RabbitMqTransport({ url: rabbitmqUrl(), ...exchanges, logger: silentLogger }),
+          }),
+        }),
+      ],
+      providers: [RecordGreetingWhenGreetingSent, AnswerWhatTime],
+    }).compile();
+    app = await moduleRef.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await admin.cleanUp();
+  });
+
+  it('discovers a decorated method and delivers the events it subscribes to', async () => {
+    const bus = app.get(MessageBus);
+    const sent = await bus.publish(GreetingSent, { to: 'Ada' });
+    const { to, context } = await received.promise;
+    expect(to).toBe('Ada');
+    expect(context.envelope.messageId).toBe(sent.messageId);
+    expect(context.endpoint).toBe(`${service}.test.greeting-sent`);
+  });
+
+  it('answers a query with what the decorated method returns', async () => {
+    const answer = await app.get(MessageBus).request(WhatTime, { zone: 'UTC' });
+    expect(answer).toEqual({ time: `noon in UTC (asked of ${service})` });
+  });
+
+  it('declares one queue per handled message type, named after the service', async () => {
+    expect(await admin.messageCount(`${service}.test.greeting-sent`)).toBe(0);
+    expect(await admin.messageCount(`${service}.test.what-time`)).toBe(0);
+  });
+});

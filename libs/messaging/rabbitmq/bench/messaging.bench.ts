@@ -1,0 +1,318 @@
+/**
+ * `npm run bench:messaging`: the messaging library against plain amqplib with the same settings,
+ * in one run on one broker: confirmed publish throughput, consume throughput (prefetch 100) and
+ * publish-to-handler latency at a steady 1000 msg/s. Each figure is the median of BENCH_ROUNDS
+ * rounds (default 3), the two contenders alternating so that drift hits both alike.
+ *
+ * RABBITMQ_URL selects the broker (default amqp://guest:guest@127.0.0.1:5672).
+ */
+import { connect, type ChannelModel, type Options } from 'amqplib';
+import { z } from 'zod';
+import { defineCommand, handlerFor, MessageBus, silentLogger } from '@shopbus/messaging-core';
+import { RabbitMqTransport } from '../src/lib/rabbitmq-transport';
+import { median, percentile, printTable, samplePayload, type Row } from './bench-stats';
+
+const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const PUBLISH_COUNT = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const WINDOW = 1000; // confirms awaited per batch of this many, for both contenders
+const PREFETCH = 100;
+const LATENCY_RATE = 1000; // msg/s
+const LATENCY_SECONDS = 4;
+
+const BenchMessage = defineCommand(
+  'bench.message',
+  z.object({ n: z.number(), sentAt: z.number(), orderId: z.string(), note: z.string() }),
+);
+const run = `bench.${process.pid}`;
+const queue = (name: string) => `${run}.${name}`;
+
+async function declareQueue(connection: ChannelModel, name: string): Promise<void> {
+  const channel = await connection.createChannel();
+  await channel.assertQueue(name, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+  await channel.purgeQueue(name);
+  await channel.close();
+}
+
+// ---------- plain amqplib ----------
+/** What a hand-written publisher minimally sets: shows what carrying the envelope costs. */
+const bareProperties: Options.Publish = { persistent: true, contentType: 'application/json' };
+
+/**
+ * The same AMQP properties and headers the library writes (ids, type, source, timestamp and the
+ * envelope headers), so that both contenders put the same bytes on the wire and the ratio
+ * measures the library's own overhead, not the cost of carrying metadata.
+ */
+function wireProperties(n: number): Options.Publish {
+  const now = new Date();
+  const id = `0190f7a2-6c1e-7b3a-9c4d-${String(n).padStart(12, '0')}`;
+  return {
+    messageId: id,
+    correlationId: id,
+    type: 'bench.message',
+    appId: 'bench',
+    timestamp: Math.floor(now.getTime() / 1000),
+    contentType: 'application/json',
+    persistent: true,
+    headers: { 'message-version': 1, 'conversation-id': id, 'sent-at': now.toISOString() },
+  };
+}
+
+async function plainPublish(
+  connection: ChannelModel,
+  target: string,
+  count: number,
+  bare = false,
+): Promise<number> {
+  const channel = await connection.createConfirmChannel();
+  const started = performance.now();
+  for (let sent = 0; sent < count; sent += WINDOW) {
+    const batch: Promise<void>[] = [];
+    for (let n = sent; n < Math.min(count, sent + WINDOW); n += 1) {
+      const body = Buffer.from(JSON.stringify(samplePayload(n)));
+      batch.push(
+        new Promise((resolve, reject) =>
+          channel.publish(
+            '',
+            target,
+            body,
+            { ...(bare ? bareProperties : wireProperties(n)), mandatory: true },
+            (error) => (error ? reject(error) : resolve()),
+          ),
+        ),
+      );
+    }
+    await Promise.all(batch);
+  }
+  const elapsed = performance.now() - started;
+  await channel.close();
+  return count / (elapsed / 1000);
+}
+
+async function plainConsume(
+  connection: ChannelModel,
+  source: string,
+  count: number,
+): Promise<number> {
+  const channel = await connection.createChannel();
+  await channel.prefetch(PREFETCH);
+  let seen = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    void channel.consume(source, (message) => {
+      if (!message) return;
+      JSON.parse(message.content.toString());
+      channel.ack(message);
+      if (++seen === count) resolve();
+    });
+  });
+  const elapsed = performance.now() - started;
+  await channel.close();
+  return count / (elapsed / 1000);
+}
+
+async function plainLatency(
+  publisher: ChannelModel,
+  consumer: ChannelModel,
+  target: string,
+): Promise<number[]> {
+  const confirm = await publisher.createConfirmChannel();
+  const channel = await consumer.createChannel();
+  await channel.prefetch(PREFETCH);
+  const samples: number[] = [];
+  const total = LATENCY_RATE * LATENCY_SECONDS;
+  const done = new Promise<void>((resolve) => {
+    void channel.consume(target, (message) => {
+      if (!message) return;
+      const { sentAt } = JSON.parse(message.content.toString());
+      samples.push(performance.now() - sentAt);
+      channel.ack(message);
+      if (samples.length === total) resolve();
+    });
+  });
+  await paced(total, (n) => {
+    const payload = { ...samplePayload(n), sentAt: performance.now() };
+    confirm.publish(
+      '',
+      target,
+      Buffer.from(JSON.stringify(payload)),
+      { ...wireProperties(n), mandatory: true },
+      () => undefined,
+    );
+  });
+  await done;
+  await Promise.all([confirm.close(), channel.close()]);
+  return samples;
+}
+
+// ---------- shopbus ----------
+async function startBus(name: string): Promise<{ bus: MessageBus; transport: RabbitMqTransport }> {
+  const transport = new RabbitMqTransport({
+    url,
+    connectionName: `bench ${name}`,
+    eventsExchange: `${run}.events`,
+    commandsExchange: `${run}.commands`,
+    logger: silentLogger,
+  });
+  await transport.start();
+  return { bus: new MessageBus(transport, { source: 'bench' }), transport };
+}
+
+async function libraryPublish(bus: MessageBus, target: string, count: number): Promise<number> {
+  const started = performance.now();
+  for (let sent = 0; sent < count; sent += WINDOW) {
+    const batch: Promise<unknown>[] = [];
+    for (let n = sent; n < Math.min(count, sent + WINDOW); n += 1) {
+      batch.push(bus.send(BenchMessage, samplePayload(n), { queue: target }));
+    }
+    await Promise.all(batch);
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function libraryConsume(bus: MessageBus, source: string, count: number): Promise<number> {
+  let seen = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const started = performance.now();
+  const consumer = await bus.subscribe({
+    queue: source,
+    prefetch: PREFETCH,
+    handlers: [
+      handlerFor(BenchMessage, async () => {
+        if (++seen === count) resolveDone();
+      }),
+    ],
+  });
+  await done;
+  const elapsed = performance.now() - started;
+  await consumer.stop();
+  return count / (elapsed / 1000);
+}
+
+async function libraryLatency(
+  publisher: MessageBus,
+  consumer: MessageBus,
+  target: string,
+): Promise<number[]> {
+  const samples: number[] = [];
+  const total = LATENCY_RATE * LATENCY_SECONDS;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const subscription = await consumer.subscribe({
+    queue: target,
+    prefetch: PREFETCH,
+    handlers: [
+      handlerFor(BenchMessage, async ({ sentAt }) => {
+        samples.push(performance.now() - sentAt);
+        if (samples.length === total) resolveDone();
+      }),
+    ],
+  });
+  await paced(total, (n) => {
+    void publisher.send(
+      BenchMessage,
+      { ...samplePayload(n), sentAt: performance.now() },
+      { queue: target },
+    );
+  });
+  await done;
+  await subscription.stop();
+  return samples;
+}
+
+/** Calls `send` `total` times at LATENCY_RATE per second, in 1 ms steps, catching up if late. */
+async function paced(total: number, send: (n: number) => void): Promise<void> {
+  const started = performance.now();
+  let n = 0;
+  while (n < total) {
+    const due = Math.min(
+      total,
+      Math.floor(((performance.now() - started) / 1000) * LATENCY_RATE) + 1,
+    );
+    while (n < due) send(n++);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+async function fill(connection: ChannelModel, target: string, count: number): Promise<void> {
+  await plainPublish(connection, target, count);
+}
+
+async function main(): Promise<void> {
+  const publisherConnection = await connect(url);
+  const consumerConnection = await connect(url);
+  const pub = await startBus('publisher');
+  const sub = await startBus('consumer');
+  const names = ['publish', 'consume', 'latency'].map(queue);
+  for (const name of names) await declareQueue(publisherConnection, name);
+  const [publishQueue, consumeQueue, latencyQueue] = names;
+
+  const results = {
+    bare: [[], []],
+    publish: [[], []],
+    consume: [[], []],
+    p50: [[], []],
+    p99: [[], []],
+  } as Record<string, [number[], number[]]>;
+  try {
+    for (let round = 1; round <= rounds; round += 1) {
+      results.bare[0].push(
+        await plainPublish(publisherConnection, publishQueue, PUBLISH_COUNT, true),
+      );
+      await declareQueue(publisherConnection, publishQueue);
+      results.publish[0].push(await plainPublish(publisherConnection, publishQueue, PUBLISH_COUNT));
+      await declareQueue(publisherConnection, publishQueue);
+      results.publish[1].push(await libraryPublish(pub.bus, publishQueue, PUBLISH_COUNT));
+      results.bare[1].push(results.publish[1].at(-1) as number);
+      await declareQueue(publisherConnection, publishQueue);
+
+      // The library consumes messages with the envelope metadata it writes: fill through it.
+      await fill(publisherConnection, consumeQueue, PUBLISH_COUNT);
+      results.consume[0].push(await plainConsume(consumerConnection, consumeQueue, PUBLISH_COUNT));
+      await libraryPublish(pub.bus, consumeQueue, PUBLISH_COUNT);
+      results.consume[1].push(await libraryConsume(sub.bus, consumeQueue, PUBLISH_COUNT));
+
+      const plain = (
+        await plainLatency(publisherConnection, consumerConnection, latencyQueue)
+      ).sort((a, b) => a - b);
+      const library = (await libraryLatency(pub.bus, sub.bus, latencyQueue)).sort((a, b) => a - b);
+      results.p50[0].push(percentile(plain, 50));
+      results.p50[1].push(percentile(library, 50));
+      results.p99[0].push(percentile(plain, 99));
+      results.p99[1].push(percentile(library, 99));
+      console.log(`round ${round}/${rounds} done`);
+    }
+  } finally {
+    const channel = await publisherConnection.createChannel();
+    for (const name of names) await channel.deleteQueue(name);
+    await channel.deleteExchange(`${run}.events`);
+    await channel.deleteExchange(`${run}.commands`);
+    await Promise.all([pub.transport.close(), sub.transport.close()]);
+    await Promise.all([publisherConnection.close(), consumerConnection.close()]);
+  }
+
+  const row = (metric: string, key: string, unit: string, lowerIsBetter = false): Row => ({
+    metric,
+    baseline: median(results[key][0]),
+    library: median(results[key][1]),
+    unit,
+    lowerIsBetter,
+  });
+  // Rows after the first: plain amqplib writes the same properties and headers as the library.
+  printTable(
+    `Messaging benchmark: medians of ${rounds} rounds, ${PUBLISH_COUNT} messages of ~300 bytes, durable queue, persistent`,
+    [
+      row(`confirmed publish; plain sends a bare message (no ids, no headers)`, 'bare', 'msg/s'),
+      row(`confirmed publish, same properties and headers (confirms awaited per ${WINDOW})`, 'publish', 'msg/s'),
+      row(`consume, manual ack, prefetch ${PREFETCH}`, 'consume', 'msg/s'),
+      row(`publish→handler latency p50 at ${LATENCY_RATE} msg/s`, 'p50', 'ms', true),
+      row(`publish→handler latency p99 at ${LATENCY_RATE} msg/s`, 'p99', 'ms', true),
+    ],
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,139 @@
+import { handlerFor, type MessageContext, type MessageEnvelope } from '@shopbus/messaging-core';
+import { Countdown, deferred } from '@shopbus/testing';
+import { DoThing, OtherThingHappened, ThingHappened } from './test-contracts';
+import { startTransportFixture, type TransportFixture } from './transport-fixture';
+
+describe('consuming', () => {
+  let fixture: TransportFixture;
+
+  beforeEach(async () => {
+    fixture = await startTransportFixture();
+  });
+  afterEach(() => fixture.close());
+
+  it('a published event reaches every subscribing endpoint, a sent command exactly one', async () => {
+    const audit = new Countdown<string>();
+    const subscriber = (name: string) =>
+      fixture.bus.subscribe({
+        queue: fixture.queueName(name),
+        handlers: [
+          handlerFor(ThingHappened, async () => audit.record(`${name} got the event`)),
+          handlerFor(DoThing, async () => audit.record(`${name} got the command`)),
+        ],
+      });
+    await subscriber('billing');
+    await fixture.declareQueues(fixture.queueName('unrelated'));
+
+    await fixture.bus.publish(ThingHappened, { n: 1 });
+    const shipping = fixture.queueName('shipping');
+    await fixture.bus.subscribe({
+      queue: shipping,
+      handlers: [handlerFor(ThingHappened, async () => audit.record('shipping got the event'))],
+    });
+    await fixture.bus.publish(ThingHappened, { n: 2 });
+    await fixture.bus.send(DoThing, { n: 3 });
+
+    await audit.reach(4);
+    expect(audit.seen.sort()).toEqual([
+      'billing got the command',
+      'billing got the event',
+      'billing got the event',
+      'shipping got the event',
+    ]);
+  });
+
+  it('a handler that throws does not lose the message: it is redelivered and handled', async () => {
+    const calls: boolean[] = [];
+    const handled = deferred<number>();
+    await fixture.bus.subscribe({
+      queue: fixture.queueName('flaky'),
+      handlers: [
+        handlerFor(DoThing, async ({ n }, context) => {
+          calls.push(context.redelivered);
+          if (calls.length === 1) throw new Error('transient failure');
+          handled.resolve(n);
+        }),
+      ],
+    });
+
+    await fixture.bus.send(DoThing, { n: 7 });
+    expect(await handled.promise).toBe(7);
+    expect(calls).toEqual([false, true]);
+  });
+
+  it('a message published while handling another carries its correlation forward', async () => {
+    const seen = deferred<MessageContext>();
+    await fixture.bus.subscribe({
+      queue: fixture.queueName('chain'),
+      handlers: [
+        handlerFor(DoThing, async ({ n }) => {
+          await fixture.bus.publish(OtherThingHappened, { n: n + 1 });
+        }),
+        handlerFor(OtherThingHappened, async (_, context) => seen.resolve(context)),
+      ],
+    });
+
+    const command = await fixture.bus.send(DoThing, { n: 1 }, undefined, { correlationId: 'checkout-42' });
+    const { envelope } = await seen.promise;
+    expect(envelope).toMatchObject<Partial<MessageEnvelope>>({
+      messageType: 'test.other-happened',
+      correlationId: 'checkout-42',
+      conversationId: command.messageId,
+      causationId: command.messageId,
+      source: 'test-service',
+      payload: { n: 2 },
+    });
+    expect(envelope.messageId).not.toBe(command.messageId);
+  });
+
+  it('the prefetch bounds how many messages are handled at once', async () => {
+    let running = 0;
+    let mostAtOnce = 0;
+    const done = new Countdown();
+    const release = deferred();
+    await fixture.bus.subscribe({
+      queue: fixture.queueName('bounded'),
+      prefetch: 3,
+      handlers: [
+        handlerFor(DoThing, async () => {
+          running += 1;
+          mostAtOnce = Math.max(mostAtOnce, running);
+          if (running === 3) release.resolve();
+          await release.promise;
+          running -= 1;
+          done.record(1);
+        }),
+      ],
+    });
+
+    await Promise.all(Array.from({ length: 12 }, (_, n) => fixture.bus.send(DoThing, { n })));
+    await done.reach(12);
+    expect(mostAtOnce).toBe(3);
+  });
+
+  it('closing the transport lets a running handler finish and acknowledges its message', async () => {
+    const queue = fixture.queueName('graceful');
+    const started = deferred();
+    const finish = deferred();
+    let finished = false;
+    await fixture.bus.subscribe({
+      queue,
+      handlers: [
+        handlerFor(DoThing, async () => {
+          started.resolve();
+          await finish.promise;
+          finished = true;
+        }),
+      ],
+    });
+    await fixture.bus.send(DoThing, { n: 1 });
+    await started.promise;
+
+    const closing = fixture.transport.close();
+    finish.resolve();
+    await closing;
+
+    expect(finished).toBe(true);
+    expect(await fixture.admin.messageCount(queue)).toBe(0);
+  });
+});

@@ -1,0 +1,68 @@
+import {
+  handlerFor,
+  RemoteHandlerError,
+  RequestTimeoutError,
+  UnroutableMessageError,
+} from '@shopbus/messaging-core';
+import { AddNumbers } from './test-contracts';
+import { startTransportFixture, type TransportFixture } from './transport-fixture';
+
+describe('request/response over direct reply-to', () => {
+  let fixture: TransportFixture;
+
+  beforeEach(async () => {
+    fixture = await startTransportFixture();
+  });
+  afterEach(() => fixture.close());
+
+  it('a request gets the responder’s answer, validated against the response schema', async () => {
+    const responder = await fixture.connectAnother('calculator');
+    await responder.bus.subscribe({
+      queue: fixture.queueName('calculator'),
+      handlers: [handlerFor(AddNumbers, async ({ a, b }) => ({ sum: a + b }))],
+    });
+
+    await expect(fixture.bus.request(AddNumbers, { a: 2, b: 3 })).resolves.toEqual({ sum: 5 });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => fixture.bus.request(AddNumbers, { a: i, b: i })),
+    );
+    expect(answers.map((answer) => answer.sum)).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+  });
+
+  it('a request whose responder queue exists but has no consumer times out with a clear error', async () => {
+    const queue = fixture.queueName('silent');
+    const consumer = await fixture.bus.subscribe({
+      queue,
+      handlers: [handlerFor(AddNumbers, async () => ({ sum: 0 }))],
+    });
+    await consumer.stop();
+
+    const request = fixture.bus.request(AddNumbers, { a: 1, b: 1 }, { timeoutMs: 300 });
+    await expect(request).rejects.toBeInstanceOf(RequestTimeoutError);
+    await expect(fixture.bus.request(AddNumbers, { a: 1, b: 1 }, { timeoutMs: 300 })).rejects.toThrow(
+      'No reply to "test.add-numbers" within 300 ms: is a responder running?',
+    );
+  });
+
+  it('a request with no responder queue at all is refused at once as unroutable', async () => {
+    await expect(fixture.bus.request(AddNumbers, { a: 1, b: 1 }, { timeoutMs: 60_000 })).rejects.toBeInstanceOf(
+      UnroutableMessageError,
+    );
+  });
+
+  it('a responder that fails answers with its error instead of leaving the requester to time out', async () => {
+    await fixture.bus.subscribe({
+      queue: fixture.queueName('failing'),
+      handlers: [
+        handlerFor(AddNumbers, async () => {
+          throw new Error('calculator is broken');
+        }),
+      ],
+    });
+    const request = fixture.bus.request(AddNumbers, { a: 1, b: 1 }, { timeoutMs: 60_000 });
+    await expect(request).rejects.toBeInstanceOf(RemoteHandlerError);
+    await expect(fixture.bus.request(AddNumbers, { a: 1, b: 1 })).rejects.toThrow(
+      '"test.add-numbers" failed at the responder: calculator is broken',
+    );
+  });
+});
