@@ -304,7 +304,11 @@ async function main(): Promise<void> {
     `Messaging benchmark: medians of ${rounds} rounds, ${PUBLISH_COUNT} messages of ~300 bytes, durable queue, persistent`,
     [
       row(`confirmed publish; plain sends a bare message (no ids, no headers)`, 'bare', 'msg/s'),
-      row(`confirmed publish, same properties and headers (confirms awaited per ${WINDOW})`, 'publish', 'msg/s'),
+      row(
+        `confirmed publish, same properties and headers (confirms awaited per ${WINDOW})`,
+        'publish',
+        'msg/s',
+      ),
       row(`consume, manual ack, prefetch ${PREFETCH}`, 'consume', 'msg/s'),
       row(`publish→handler latency p50 at ${LATENCY_RATE} msg/s`, 'p50', 'ms', true),
       row(`publish→handler latency p99 at ${LATENCY_RATE} msg/s`, 'p99', 'ms', true),

@@ -36,7 +36,8 @@ export class BrokerAdmin {
   /** Takes every ready message off a queue. */
   async drain(queue: string): Promise<GetMessage[]> {
     const taken: GetMessage[] = [];
-    for (let message = await this.take(queue); message; message = await this.take(queue)) taken.push(message);
+    for (let message = await this.take(queue); message; message = await this.take(queue))
+      taken.push(message);
     return taken;
   }
 

@@ -27,7 +27,11 @@ export class Countdown<T = unknown> {
   }
 }
 
-export function withDeadline<T>(work: Promise<T>, timeoutMs: number, explain: () => string): Promise<T> {
+export function withDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  explain: () => string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(explain())), timeoutMs);
@@ -36,7 +40,11 @@ export function withDeadline<T>(work: Promise<T>, timeoutMs: number, explain: ()
 }
 
 /** A promise with its resolve/reject exposed, for "wait until the handler has started". */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+export function deferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((res, rej) => {

@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 /** The broker the tests use: set by CI or by global-setup (testcontainers). */
 export function rabbitmqUrl(): string {
   const url = process.env.RABBITMQ_URL;
-  if (!url) throw new Error('RABBITMQ_URL is not set: run the tests through Jest (its globalSetup sets it)');
+  if (!url)
+    throw new Error(
+      'RABBITMQ_URL is not set: run the tests through Jest (its globalSetup sets it)',
+    );
   return url;
 }
 

@@ -6,9 +6,19 @@ import { MessageValidationError } from '../lib/errors';
 describe('message contracts', () => {
   it('declare kind, wire name and version once', () => {
     const schema = z.object({ orderId: z.string() });
-    expect(defineEvent('order.placed', schema)).toMatchObject({ kind: 'event', type: 'order.placed', version: 1 });
-    expect(defineCommand('create-shipment', schema, { version: 2 })).toMatchObject({ kind: 'command', version: 2 });
-    expect(defineQuery('shipping.quote', schema, schema)).toMatchObject({ kind: 'query', responseSchema: schema });
+    expect(defineEvent('order.placed', schema)).toMatchObject({
+      kind: 'event',
+      type: 'order.placed',
+      version: 1,
+    });
+    expect(defineCommand('create-shipment', schema, { version: 2 })).toMatchObject({
+      kind: 'command',
+      version: 2,
+    });
+    expect(defineQuery('shipping.quote', schema, schema)).toMatchObject({
+      kind: 'query',
+      responseSchema: schema,
+    });
   });
 
   it.each(['Order.Placed', 'order placed', 'order.*', 'order..placed', '.order', ''])(
@@ -19,12 +29,18 @@ describe('message contracts', () => {
   );
 
   it('refuse a version that is not a positive integer', () => {
-    expect(() => defineEvent('a.b', z.object({}), { version: 0 })).toThrow(/versions are integers >= 1/);
+    expect(() => defineEvent('a.b', z.object({}), { version: 0 })).toThrow(
+      /versions are integers >= 1/,
+    );
   });
 
   it('validation names every wrong field and its problem', () => {
-    const schema = z.object({ email: z.email(), items: z.array(z.object({ qty: z.number().int().positive() })) });
-    const attempt = () => validatePayload('cart.checked-out', schema, { email: 'nope', items: [{ qty: 0 }] });
+    const schema = z.object({
+      email: z.email(),
+      items: z.array(z.object({ qty: z.number().int().positive() })),
+    });
+    const attempt = () =>
+      validatePayload('cart.checked-out', schema, { email: 'nope', items: [{ qty: 0 }] });
     expect(attempt).toThrow(MessageValidationError);
     expect(attempt).toThrow(
       'Message "cart.checked-out" is invalid: email: Invalid email address; items.0.qty: Too small: expected number to be >0',

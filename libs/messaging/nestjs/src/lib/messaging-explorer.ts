@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import {
   endpointQueueName,
@@ -53,11 +58,17 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
         const target = instance[method] as (...args: unknown[]) => Promise<unknown>;
-        const metadata = this.reflector.get<MessageHandlerMetadata | undefined>(MESSAGE_HANDLER, target);
+        const metadata = this.reflector.get<MessageHandlerMetadata | undefined>(
+          MESSAGE_HANDLER,
+          target,
+        );
         if (!metadata) continue;
-        const queue = metadata.queue ?? endpointQueueName(this.options.serviceName, metadata.contract.type);
+        const queue =
+          metadata.queue ?? endpointQueueName(this.options.serviceName, metadata.contract.type);
         const plan = endpoints.get(queue) ?? { handlers: [] };
-        plan.handlers.push(handlerFor(metadata.contract, target.bind(instance) as Handler<typeof metadata.contract>));
+        plan.handlers.push(
+          handlerFor(metadata.contract, target.bind(instance) as Handler<typeof metadata.contract>),
+        );
         plan.prefetch = metadata.prefetch ?? plan.prefetch ?? this.options.defaultPrefetch;
         endpoints.set(queue, plan);
       }

@@ -8,5 +8,8 @@ import type { MessagingModuleOptions } from './messaging-module.options';
 export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: MESSAGING_OPTIONS } =
   new ConfigurableModuleBuilder<MessagingModuleOptions>({ moduleName: 'Messaging' })
     .setClassMethodName('forRoot')
-    .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+    .setExtras({ isGlobal: true }, (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+    }))
     .build();

@@ -15,7 +15,11 @@ import { MessageHandler } from '../lib/message-handler.decorator';
 import { MessagingModule } from '../lib/messaging.module';
 
 const GreetingSent = defineEvent('test.greeting-sent', z.object({ to: z.string() }));
-const WhatTime = defineQuery('test.what-time', z.object({ zone: z.string() }), z.object({ time: z.string() }));
+const WhatTime = defineQuery(
+  'test.what-time',
+  z.object({ zone: z.string() }),
+  z.object({ time: z.string() }),
+);
 
 const received = deferred<{ to: string; context: MessageContext }>();
 
@@ -39,7 +43,10 @@ class AnswerWhatTime {
 
 describe('MessagingModule', () => {
   const service = uniqueName('greeter');
-  const exchanges = { eventsExchange: uniqueName('events'), commandsExchange: uniqueName('commands') };
+  const exchanges = {
+    eventsExchange: uniqueName('events'),
+    commandsExchange: uniqueName('commands'),
+  };
   let app: INestApplicationContext;
   let admin: BrokerAdmin;
 
@@ -54,7 +61,11 @@ describe('MessagingModule', () => {
         MessagingModule.forRootAsync({
           useFactory: () => ({
             serviceName: service,
-            transport: new RabbitMqTransport({ url: rabbitmqUrl(), ...exchanges, logger: silentLogger }),
+            transport: new RabbitMqTransport({
+              url: rabbitmqUrl(),
+              ...exchanges,
+              logger: silentLogger,
+            }),
           }),
         }),
       ],

@@ -55,7 +55,8 @@ export class RabbitMqTransport implements Transport {
   connected(): Promise<void> {
     if (this.current) return Promise.resolve();
     const connection = this.connection;
-    if (!connection) return Promise.reject(new TransportDisconnectedError('The transport was not started'));
+    if (!connection)
+      return Promise.reject(new TransportDisconnectedError('The transport was not started'));
     return new Promise((resolve) => connection.once('connect', () => resolve()));
   }
 
@@ -65,18 +66,21 @@ export class RabbitMqTransport implements Transport {
    */
   async start(): Promise<void> {
     const policy = this.options.reconnect ?? {};
-    const connection = await connect(withHeartbeat(this.options.url, this.options.heartbeatSeconds ?? 10), {
-      clientProperties: { connection_name: this.options.connectionName ?? 'shopbus' },
-      recovery: {
-        initialDelay: policy.initialDelayMs ?? 200,
-        maxDelay: policy.maxDelayMs ?? 5000,
-        factor: policy.factor ?? 2,
-        jitter: policy.jitter ?? 0.2,
-        initialMaxRetries: policy.initialMaxRetries ?? Infinity,
-        waitForConnect: false,
-        setup: (model: ChannelModel) => this.setUp(model),
+    const connection = await connect(
+      withHeartbeat(this.options.url, this.options.heartbeatSeconds ?? 10),
+      {
+        clientProperties: { connection_name: this.options.connectionName ?? 'shopbus' },
+        recovery: {
+          initialDelay: policy.initialDelayMs ?? 200,
+          maxDelay: policy.maxDelayMs ?? 5000,
+          factor: policy.factor ?? 2,
+          jitter: policy.jitter ?? 0.2,
+          initialMaxRetries: policy.initialMaxRetries ?? Infinity,
+          waitForConnect: false,
+          setup: (model: ChannelModel) => this.setUp(model),
+        },
       },
-    });
+    );
     this.connection = connection;
     connection.on('connect', (model: ChannelModel) => {
       this.current = model;
@@ -89,7 +93,9 @@ export class RabbitMqTransport implements Transport {
     connection.on('reconnect-scheduled', ({ attempt, delay, error }) =>
       this.logger.info('reconnect scheduled', { attempt, delayMs: delay, error: error.message }),
     );
-    connection.on('error', (error: Error) => this.logger.debug('connection error', { error: error.message }));
+    connection.on('error', (error: Error) =>
+      this.logger.debug('connection error', { error: error.message }),
+    );
 
     const fatal = new Promise<never>((_, reject) =>
       connection.on('connect-failed', (error: Error & { retryable?: boolean }) => {
@@ -158,11 +164,18 @@ export class RabbitMqTransport implements Transport {
     });
     const model = this.current;
     if (!model) {
-      throw new TransportDisconnectedError(`Cannot consume "${endpoint.queue}": not connected (call start first)`);
+      throw new TransportDisconnectedError(
+        `Cannot consume "${endpoint.queue}": not connected (call start first)`,
+      );
     }
     await declareTopology(model, topology);
     this.endpointTopologies.push(topology);
-    const consumer = new QueueConsumer(endpoint, handler, (replyTo, reply) => this.reply(replyTo, reply), this.logger);
+    const consumer = new QueueConsumer(
+      endpoint,
+      handler,
+      (replyTo, reply) => this.reply(replyTo, reply),
+      this.logger,
+    );
     this.consumers.add(consumer);
     await consumer.attach(model);
     return {
@@ -190,7 +203,11 @@ export class RabbitMqTransport implements Transport {
     if ('queue' in destination) {
       return { exchange: naming.defaultExchange, routingKey: destination.queue, mandatory: true };
     }
-    return { exchange: destination.exchange, routingKey: destination.routingKey ?? type, mandatory: true };
+    return {
+      exchange: destination.exchange,
+      routingKey: destination.routingKey ?? type,
+      mandatory: true,
+    };
   }
 
   /** Stops every consumer (letting in-flight handlers finish), then closes channels and connection. */

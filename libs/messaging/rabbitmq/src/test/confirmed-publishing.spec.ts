@@ -12,8 +12,12 @@ describe('confirmed publishing', () => {
   afterEach(() => fixture.close());
 
   it('a publish that no queue subscribes to rejects as unroutable instead of vanishing', async () => {
-    await expect(fixture.bus.publish(ThingHappened, { n: 1 })).rejects.toThrow(UnroutableMessageError);
-    await expect(fixture.bus.publish(ThingHappened, { n: 1 })).rejects.toThrow(/was not routed to any queue \(NO_ROUTE\)/);
+    await expect(fixture.bus.publish(ThingHappened, { n: 1 })).rejects.toThrow(
+      UnroutableMessageError,
+    );
+    await expect(fixture.bus.publish(ThingHappened, { n: 1 })).rejects.toThrow(
+      /was not routed to any queue \(NO_ROUTE\)/,
+    );
   });
 
   it('a send to an exchange that does not exist rejects with the broker reason, and the next publish works', async () => {
@@ -32,7 +36,9 @@ describe('confirmed publishing', () => {
     await fixture.declareQueues(queue);
     await expect(
       fixture.bus.send(DoThing, { n: 'one' } as unknown as { n: number }, { queue }),
-    ).rejects.toThrow('Message "test.do-thing" is invalid: n: Invalid input: expected number, received string');
+    ).rejects.toThrow(
+      'Message "test.do-thing" is invalid: n: Invalid input: expected number, received string',
+    );
     expect(await fixture.admin.messageCount(queue)).toBe(0);
   });
 

@@ -73,7 +73,9 @@ describe('consuming', () => {
       ],
     });
 
-    const command = await fixture.bus.send(DoThing, { n: 1 }, undefined, { correlationId: 'checkout-42' });
+    const command = await fixture.bus.send(DoThing, { n: 1 }, undefined, {
+      correlationId: 'checkout-42',
+    });
     const { envelope } = await seen.promise;
     expect(envelope).toMatchObject<Partial<MessageEnvelope>>({
       messageType: 'test.other-happened',

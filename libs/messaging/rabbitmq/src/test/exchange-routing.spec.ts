@@ -24,9 +24,19 @@ describe('routing through every exchange type', () => {
   beforeAll(async () => {
     fixture = await startTransportFixture();
     q = Object.fromEntries(
-      ['a', 'b', 'orderStar', 'orderHash', 'shipment', 'fan1', 'fan2', 'all', 'any', 'audit', 'plain'].map(
-        (key) => [key, fixture.queueName(key)],
-      ),
+      [
+        'a',
+        'b',
+        'orderStar',
+        'orderHash',
+        'shipment',
+        'fan1',
+        'fan2',
+        'all',
+        'any',
+        'audit',
+        'plain',
+      ].map((key) => [key, fixture.queueName(key)]),
     );
     fixture.admin.track({ exchanges: Object.values(ex) });
     const topology: Topology = {
@@ -95,7 +105,11 @@ describe('routing through every exchange type', () => {
     await fixture.bus.send(DoThing, { n: 1 }, { exchange: ex.topic, routingKey: 'order.placed' });
     expect(await deliveries()).toEqual(only('orderStar', 'orderHash', 'audit'));
 
-    await fixture.bus.send(DoThing, { n: 2 }, { exchange: ex.topic, routingKey: 'order.item.added' });
+    await fixture.bus.send(
+      DoThing,
+      { n: 2 },
+      { exchange: ex.topic, routingKey: 'order.item.added' },
+    );
     expect(await deliveries()).toEqual(only('orderHash', 'audit'));
 
     await fixture.bus.send(DoThing, { n: 3 }, { exchange: ex.topic, routingKey: 'shipment' });
@@ -122,7 +136,9 @@ describe('routing through every exchange type', () => {
     await send({ channel: 'sms', priority: 'low' });
     expect(await deliveries()).toEqual(only('any'));
 
-    await expect(send({ channel: 'email', priority: 'low' })).rejects.toBeInstanceOf(UnroutableMessageError);
+    await expect(send({ channel: 'email', priority: 'low' })).rejects.toBeInstanceOf(
+      UnroutableMessageError,
+    );
     expect(await deliveries()).toEqual(only());
   });
 });

@@ -26,7 +26,9 @@ describe('request/response over direct reply-to', () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) => fixture.bus.request(AddNumbers, { a: i, b: i })),
     );
-    expect(answers.map((answer) => answer.sum)).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+    expect(answers.map((answer) => answer.sum)).toEqual(
+      Array.from({ length: 20 }, (_, i) => 2 * i),
+    );
   });
 
   it('a request whose responder queue exists but has no consumer times out with a clear error', async () => {
@@ -39,15 +41,15 @@ describe('request/response over direct reply-to', () => {
 
     const request = fixture.bus.request(AddNumbers, { a: 1, b: 1 }, { timeoutMs: 300 });
     await expect(request).rejects.toBeInstanceOf(RequestTimeoutError);
-    await expect(fixture.bus.request(AddNumbers, { a: 1, b: 1 }, { timeoutMs: 300 })).rejects.toThrow(
-      'No reply to "test.add-numbers" within 300 ms: is a responder running?',
-    );
+    await expect(
+      fixture.bus.request(AddNumbers, { a: 1, b: 1 }, { timeoutMs: 300 }),
+    ).rejects.toThrow('No reply to "test.add-numbers" within 300 ms: is a responder running?');
   });
 
   it('a request with no responder queue at all is refused at once as unroutable', async () => {
-    await expect(fixture.bus.request(AddNumbers, { a: 1, b: 1 }, { timeoutMs: 60_000 })).rejects.toBeInstanceOf(
-      UnroutableMessageError,
-    );
+    await expect(
+      fixture.bus.request(AddNumbers, { a: 1, b: 1 }, { timeoutMs: 60_000 }),
+    ).rejects.toBeInstanceOf(UnroutableMessageError);
   });
 
   it('a responder that fails answers with its error instead of leaving the requester to time out', async () => {

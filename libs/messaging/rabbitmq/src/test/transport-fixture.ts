@@ -59,7 +59,11 @@ export async function startTransportFixture(
     },
     async declareQueues(...names) {
       const connection = await connect(rabbitmqUrl());
-      await declareTopology(connection, { exchanges: [], queues: names.map((name) => ({ name })), bindings: [] });
+      await declareTopology(connection, {
+        exchanges: [],
+        queues: names.map((name) => ({ name })),
+        bindings: [],
+      });
       await connection.close();
     },
     connectAnother: open,

@@ -7,7 +7,11 @@ import type {
   ResponseOf,
 } from '../contracts/message-contract';
 import { validatePayload } from '../contracts/validate-payload';
-import { createEnvelope, type MessageEnvelope, type MessageHeaders } from '../envelope/message-envelope';
+import {
+  createEnvelope,
+  type MessageEnvelope,
+  type MessageHeaders,
+} from '../envelope/message-envelope';
 import { currentMessage } from '../envelope/message-scope';
 import { RemoteHandlerError } from '../errors';
 import { composeMiddleware, type ConsumeMiddleware } from '../consuming/consume-context';

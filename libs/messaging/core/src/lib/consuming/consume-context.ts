@@ -17,7 +17,10 @@ export interface ConsumeContext {
  * throw to leave it unacknowledged. A middleware may call `next()` more than once (a retry) or
  * not at all (a filter), and must not swallow an error it cannot act on.
  */
-export type ConsumeMiddleware = (context: ConsumeContext, next: () => Promise<void>) => Promise<void>;
+export type ConsumeMiddleware = (
+  context: ConsumeContext,
+  next: () => Promise<void>,
+) => Promise<void>;
 
 /** Runs the middleware in order around `terminal`, the first being the outermost. */
 export function composeMiddleware(

@@ -31,6 +31,9 @@ export interface HandlerRegistration<C extends AnyContract = AnyContract> {
 }
 
 /** Pairs a contract with its handler, keeping the payload type of the one in the other. */
-export function handlerFor<C extends AnyContract>(contract: C, handle: MessageHandler<C>): HandlerRegistration {
+export function handlerFor<C extends AnyContract>(
+  contract: C,
+  handle: MessageHandler<C>,
+): HandlerRegistration {
   return { contract, handle } as unknown as HandlerRegistration;
 }

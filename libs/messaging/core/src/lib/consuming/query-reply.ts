@@ -32,7 +32,9 @@ export function queryFault(
   source: string,
 ): OutboundMessage {
   const message = error instanceof Error ? error.message : String(error);
-  return replyMessage(`${messageType}.fault`, null, request, source, { [REPLY_ERROR_HEADER]: message });
+  return replyMessage(`${messageType}.fault`, null, request, source, {
+    [REPLY_ERROR_HEADER]: message,
+  });
 }
 
 function replyMessage(

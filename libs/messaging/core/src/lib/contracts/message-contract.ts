@@ -12,7 +12,10 @@ export type MessageKind = 'event' | 'command' | 'query';
  * the way in. The TypeScript type of its payload is derived from the schema (`PayloadOf`), so
  * the two can never drift apart.
  */
-export interface MessageContract<K extends MessageKind = MessageKind, S extends z.ZodType = z.ZodType> {
+export interface MessageContract<
+  K extends MessageKind = MessageKind,
+  S extends z.ZodType = z.ZodType,
+> {
   readonly kind: K;
   /** Stable wire name: lower-case words joined by `.` or `-`, e.g. `order.placed`. */
   readonly type: string;
@@ -26,8 +29,10 @@ export interface MessageContract<K extends MessageKind = MessageKind, S extends 
 
 export type EventContract<S extends z.ZodType = z.ZodType> = MessageContract<'event', S>;
 export type CommandContract<S extends z.ZodType = z.ZodType> = MessageContract<'command', S>;
-export interface QueryContract<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType>
-  extends MessageContract<'query', S> {
+export interface QueryContract<
+  S extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> extends MessageContract<'query', S> {
   readonly responseSchema: R;
 }
 
@@ -42,13 +47,20 @@ interface ContractOptions {
   version?: number;
 }
 
-function checkName(type: string, version: number): void {
+function contractOf<K extends MessageKind, S extends z.ZodType>(
+  kind: K,
+  type: string,
+  schema: S,
+  options: ContractOptions,
+): MessageContract<K, S> {
+  const version = options.version ?? 1;
   if (!TYPE_NAME.test(type)) {
     throw new Error(`Message type "${type}" must be lower-case words joined by "." or "-"`);
   }
   if (!Number.isInteger(version) || version < 1) {
     throw new Error(`Message type "${type}" has version ${version}; versions are integers >= 1`);
   }
+  return { kind, type, version, schema };
 }
 
 export function defineEvent<S extends z.ZodType>(
@@ -56,9 +68,7 @@ export function defineEvent<S extends z.ZodType>(
   schema: S,
   options: ContractOptions = {},
 ): EventContract<S> {
-  const version = options.version ?? 1;
-  checkName(type, version);
-  return Object.freeze({ kind: 'event', type, version, schema });
+  return Object.freeze(contractOf('event', type, schema, options));
 }
 
 export function defineCommand<S extends z.ZodType>(
@@ -66,9 +76,7 @@ export function defineCommand<S extends z.ZodType>(
   schema: S,
   options: ContractOptions = {},
 ): CommandContract<S> {
-  const version = options.version ?? 1;
-  checkName(type, version);
-  return Object.freeze({ kind: 'command', type, version, schema });
+  return Object.freeze(contractOf('command', type, schema, options));
 }
 
 export function defineQuery<S extends z.ZodType, R extends z.ZodType>(
@@ -77,7 +85,5 @@ export function defineQuery<S extends z.ZodType, R extends z.ZodType>(
   responseSchema: R,
   options: ContractOptions = {},
 ): QueryContract<S, R> {
-  const version = options.version ?? 1;
-  checkName(type, version);
-  return Object.freeze({ kind: 'query', type, version, schema, responseSchema });
+  return Object.freeze({ ...contractOf('query', type, schema, options), responseSchema });
 }

@@ -48,7 +48,9 @@ export interface CreateEnvelopeInput<TPayload> {
   headers?: MessageHeaders;
 }
 
-export function createEnvelope<TPayload>(input: CreateEnvelopeInput<TPayload>): MessageEnvelope<TPayload> {
+export function createEnvelope<TPayload>(
+  input: CreateEnvelopeInput<TPayload>,
+): MessageEnvelope<TPayload> {
   const messageId = newMessageId();
   const { parent } = input;
   return {

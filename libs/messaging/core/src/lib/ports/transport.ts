@@ -71,7 +71,10 @@ export interface Transport {
   /** A command to exactly one queue. */
   send(message: OutboundMessage, destination?: Destination): Promise<void>;
   /** Sends a query and waits for its one reply, or rejects with RequestTimeoutError. */
-  request(message: OutboundMessage, options: { timeoutMs: number; destination?: Destination }): Promise<InboundMessage>;
+  request(
+    message: OutboundMessage,
+    options: { timeoutMs: number; destination?: Destination },
+  ): Promise<InboundMessage>;
   /** Starts consuming for an endpoint; messages are handed to `handler` one delivery at a time. */
   consume(endpoint: EndpointSpec, handler: InboundHandler): Promise<ConsumerHandle>;
   /** Graceful shutdown: stops consumers, lets in-flight handlers finish, closes the connection. */

@@ -1,5 +1,11 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { EndpointSpec, InboundHandler, InboundMessage, MessagingLogger, OutboundMessage } from '@shopbus/messaging-core';
+import type {
+  EndpointSpec,
+  InboundHandler,
+  InboundMessage,
+  MessagingLogger,
+  OutboundMessage,
+} from '@shopbus/messaging-core';
 import { fromDelivery } from '../publishing/amqp-message-codec';
 
 /** Sends a reply to the address a request named in its replyTo property. */
@@ -31,7 +37,10 @@ export class QueueConsumer {
     if (this.stopping) return;
     const channel = await connection.createChannel();
     channel.on('error', (error: Error) =>
-      this.logger.warn('consumer channel error', { queue: this.endpoint.queue, error: error.message }),
+      this.logger.warn('consumer channel error', {
+        queue: this.endpoint.queue,
+        error: error.message,
+      }),
     );
     await channel.prefetch(this.endpoint.prefetch);
     this.channel = channel;

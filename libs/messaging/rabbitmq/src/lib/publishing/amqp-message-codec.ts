@@ -1,5 +1,9 @@
 import type { ConsumeMessage, Options } from 'amqplib';
-import { JSON_CONTENT_TYPE, type MessageHeaders, type MessageMetadata } from '@shopbus/messaging-core';
+import {
+  JSON_CONTENT_TYPE,
+  type MessageHeaders,
+  type MessageMetadata,
+} from '@shopbus/messaging-core';
 
 /**
  * How envelope metadata maps onto AMQP: the standard properties where AMQP has one (so the
@@ -51,7 +55,8 @@ export function fromDelivery(message: ConsumeMessage): MessageMetadata {
     }
   }
   const messageId = stringOf(properties.messageId);
-  const timestamp = typeof properties.timestamp === 'number' ? properties.timestamp * 1000 : Date.now();
+  const timestamp =
+    typeof properties.timestamp === 'number' ? properties.timestamp * 1000 : Date.now();
   return {
     messageId,
     messageType: stringOf(properties.type),

@@ -45,7 +45,8 @@ export class ConfirmedPublisher {
     const channel = await connection.createConfirmChannel();
     channel.on('return', (message: Message) => {
       const id = message.properties.messageId as string | undefined;
-      if (id) this.returned.set(id, (message.fields as { replyText?: string }).replyText ?? 'NO_ROUTE');
+      if (id)
+        this.returned.set(id, (message.fields as { replyText?: string }).replyText ?? 'NO_ROUTE');
     });
     channel.on('error', (error: Error) => {
       // A channel error (e.g. publishing to an exchange that does not exist) closes the channel;
@@ -107,7 +108,11 @@ export class ConfirmedPublisher {
               ),
             );
           } else {
-            reject(new PublishRejectedError(`The broker refused "${String(options.type)}" to ${description}`));
+            reject(
+              new PublishRejectedError(
+                `The broker refused "${String(options.type)}" to ${description}`,
+              ),
+            );
           }
         },
       );

@@ -26,11 +26,15 @@ export class DirectReplyRequester {
   readonly publisher: ConfirmedPublisher;
 
   constructor(private readonly logger: MessagingLogger) {
-    this.publisher = new ConfirmedPublisher(logger, 'requester', (channel) => this.consumeReplies(channel));
+    this.publisher = new ConfirmedPublisher(logger, 'requester', (channel) =>
+      this.consumeReplies(channel),
+    );
   }
 
   private async consumeReplies(channel: ConfirmChannel): Promise<void> {
-    await channel.consume(naming.directReplyTo, (message) => this.onReply(message), { noAck: true });
+    await channel.consume(naming.directReplyTo, (message) => this.onReply(message), {
+      noAck: true,
+    });
   }
 
   async request(
@@ -61,7 +65,8 @@ export class DirectReplyRequester {
 
   private onReply(message: ConsumeMessage | null): void {
     if (!message) return;
-    const requestId = message.properties.headers?.[ENVELOPE_HEADERS.causationId] as string | undefined;
+    const requestId = message.properties.headers?.[ENVELOPE_HEADERS.causationId] as
+      string | undefined;
     const waiting = requestId ? this.settle(requestId) : undefined;
     if (!waiting) {
       this.logger.debug('late or unmatched reply dropped', { requestId });
@@ -71,7 +76,11 @@ export class DirectReplyRequester {
       metadata: fromDelivery(message),
       body: message.content,
       redelivered: false,
-      origin: { queue: naming.directReplyTo, exchange: message.fields.exchange, routingKey: message.fields.routingKey },
+      origin: {
+        queue: naming.directReplyTo,
+        exchange: message.fields.exchange,
+        routingKey: message.fields.routingKey,
+      },
     });
   }
 

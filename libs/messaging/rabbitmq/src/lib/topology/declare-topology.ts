@@ -25,7 +25,9 @@ export async function declareTopology(connection: ChannelModel, topology: Topolo
       );
     }
     for (const queue of topology.queues) {
-      await guard('queue', queue.name, () => channel.assertQueue(queue.name, queueAssertOptions(queue)));
+      await guard('queue', queue.name, () =>
+        channel.assertQueue(queue.name, queueAssertOptions(queue)),
+      );
     }
     for (const binding of topology.bindings) await bind(channel, binding);
   } finally {
@@ -43,7 +45,11 @@ function bind(channel: Channel, binding: BindingDeclaration): Promise<unknown> {
     : channel.bindQueue(binding.destination, binding.source, pattern, args);
 }
 
-async function guard<T>(kind: 'queue' | 'exchange', name: string, declare: () => Promise<T>): Promise<T> {
+async function guard<T>(
+  kind: 'queue' | 'exchange',
+  name: string,
+  declare: () => Promise<T>,
+): Promise<T> {
   try {
     return await declare();
   } catch (error) {

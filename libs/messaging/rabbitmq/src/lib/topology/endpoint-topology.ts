@@ -12,7 +12,10 @@ export interface EndpointTopologyOptions {
  * is bound from the events (topic) exchange, each command or query type from the commands
  * (direct) exchange, both by message type.
  */
-export function endpointTopology(endpoint: EndpointSpec, options: EndpointTopologyOptions): Topology {
+export function endpointTopology(
+  endpoint: EndpointSpec,
+  options: EndpointTopologyOptions,
+): Topology {
   return {
     exchanges: [],
     queues: [{ name: endpoint.queue, kind: options.queueKind }],

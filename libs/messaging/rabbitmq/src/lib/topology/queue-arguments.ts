@@ -5,14 +5,16 @@ import type { QueueDeclaration } from './topology';
 export function queueAssertOptions(queue: QueueDeclaration): Options.AssertQueue {
   const kind = queue.kind ?? 'classic';
   const args: Record<string, unknown> = { 'x-queue-type': kind };
-  if (queue.deadLetterExchange !== undefined) args['x-dead-letter-exchange'] = queue.deadLetterExchange;
+  if (queue.deadLetterExchange !== undefined)
+    args['x-dead-letter-exchange'] = queue.deadLetterExchange;
   if (queue.deadLetterRoutingKey !== undefined) {
     args['x-dead-letter-routing-key'] = queue.deadLetterRoutingKey;
   }
   if (queue.messageTtlMs !== undefined) args['x-message-ttl'] = queue.messageTtlMs;
   if (queue.expiresMs !== undefined) args['x-expires'] = queue.expiresMs;
   if (queue.deliveryLimit !== undefined) {
-    if (kind !== 'quorum') throw new Error(`Queue "${queue.name}": deliveryLimit needs a quorum queue`);
+    if (kind !== 'quorum')
+      throw new Error(`Queue "${queue.name}": deliveryLimit needs a quorum queue`);
     args['x-delivery-limit'] = queue.deliveryLimit;
   }
   return { durable: kind === 'quorum' ? true : (queue.durable ?? true), arguments: args };
