@@ -13,3 +13,6 @@ export * from './lib/consuming/dispatch-to-handler';
 export * from './lib/consuming/query-reply';
 export * from './lib/bus/message-bus';
 export * from './lib/naming/endpoint-name';
+export * from './lib/recoverability/recoverability-policy';
+export * from './lib/recoverability/fault';
+export * from './lib/recoverability/recoverability.middleware';

@@ -1,4 +1,12 @@
-import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
+import {
+  connect,
+  type Channel,
+  type ChannelModel,
+  type ConsumeMessage,
+  type GetMessage,
+  type Options,
+} from 'amqplib';
+import { withDeadline } from './signals';
 import { rabbitmqUrl } from './test-environment';
 
 /**
@@ -41,6 +49,34 @@ export class BrokerAdmin {
     return taken;
   }
 
+  /** Puts raw bytes straight into a queue, as a foreign or broken client would. */
+  publishRaw(queue: string, body: string, properties: Options.Publish = {}): Promise<void> {
+    return this.withConfirmChannel(async (channel) => {
+      channel.sendToQueue(queue, Buffer.from(body), { persistent: true, ...properties });
+      await channel.waitForConfirms();
+    });
+  }
+
+  /** Waits for the next `count` messages to arrive in a queue and takes them (acknowledged). */
+  async nextMessages(queue: string, count = 1, timeoutMs = 10_000): Promise<ConsumeMessage[]> {
+    return this.withChannel(async (channel) => {
+      const taken: ConsumeMessage[] = [];
+      const arrived = new Promise<ConsumeMessage[]>((resolve) => {
+        void channel.consume(queue, (message) => {
+          if (!message) return;
+          taken.push(message);
+          channel.ack(message);
+          if (taken.length === count) resolve(taken);
+        });
+      });
+      return withDeadline(
+        arrived,
+        timeoutMs,
+        () => `expected ${count} message(s) in ${queue}, got ${taken.length}`,
+      );
+    });
+  }
+
   async cleanUp(): Promise<void> {
     await this.withChannel(async (channel) => {
       for (const queue of this.queues) await channel.deleteQueue(queue);
@@ -50,8 +86,19 @@ export class BrokerAdmin {
     this.connection = undefined;
   }
 
-  // A failed operation (a missing queue) closes its channel, so each operation gets its own.
-  private async withChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T> {
+  private async withConfirmChannel<T>(
+    work: (channel: Channel & { waitForConfirms(): Promise<void> }) => Promise<T>,
+  ): Promise<T> {
+    const connection = await this.open();
+    const channel = await connection.createConfirmChannel();
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  private async open(): Promise<ChannelModel> {
     if (!this.connection) {
       const connection = await connect(rabbitmqUrl());
       connection.on('error', () => undefined);
@@ -60,7 +107,12 @@ export class BrokerAdmin {
       });
       this.connection = connection;
     }
-    const channel = await this.connection.createChannel();
+    return this.connection;
+  }
+
+  // A failed operation (a missing queue) closes its channel, so each operation gets its own.
+  private async withChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T> {
+    const channel = await (await this.open()).createChannel();
     channel.on('error', () => undefined);
     try {
       return await work(channel);

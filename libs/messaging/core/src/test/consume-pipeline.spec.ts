@@ -39,6 +39,9 @@ function inbound(
     redelivered: false,
     origin: { queue: 'q', exchange: 'x', routingKey: messageType },
     reply,
+    redeliveryCount: 0,
+    redeliverLater: async () => undefined,
+    deadLetter: async () => undefined,
   };
   return { message, endpoint: 'q', attempt: 1 };
 }

@@ -46,7 +46,14 @@ describe('MessagingModule', () => {
   const exchanges = {
     eventsExchange: uniqueName('events'),
     commandsExchange: uniqueName('commands'),
+    deadLetterExchange: uniqueName('dead-letter'),
   };
+  // Each endpoint queue comes with its dead-letter queue and one retry queue per default delay.
+  const endpointQueues = (queue: string) => [
+    queue,
+    `${queue}.dlq`,
+    ...[1000, 10000, 60000].map((delay) => `${queue}.retry.${delay}ms`),
+  ];
   let app: INestApplicationContext;
   let admin: BrokerAdmin;
 
@@ -54,7 +61,10 @@ describe('MessagingModule', () => {
     admin = await BrokerAdmin.connect();
     admin.track({
       exchanges: Object.values(exchanges),
-      queues: [`${service}.${GreetingSent.type}`, `${service}.${WhatTime.type}`],
+      queues: [
+        ...endpointQueues(`${service}.${GreetingSent.type}`),
+        ...endpointQueues(`${service}.${WhatTime.type}`),
+      ],
     });
     const moduleRef = await Test.createTestingModule({
       imports: [

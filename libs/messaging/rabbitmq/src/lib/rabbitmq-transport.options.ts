@@ -24,10 +24,17 @@ export interface RabbitMqTransportOptions {
   eventsExchange?: string;
   /** Direct exchange commands and queries are sent to by default, routed by message type. Default 'messaging.commands'. */
   commandsExchange?: string;
+  /** Direct exchange that routes given-up messages to each endpoint's `<queue>.dlq`. Default 'messaging.dead-letter'. */
+  deadLetterExchange?: string;
   /** Declarations beyond the two exchanges above and the endpoints' own queues. */
   topology?: Partial<Topology>;
   /** Kind of the queues declared for endpoints. Default 'classic'. */
   queueKind?: QueueKind;
+  /**
+   * Quorum endpoint queues only: the broker dead-letters a message after this many redeliveries,
+   * a backstop should a consumer crash on a message again and again before the policies run. Default 20.
+   */
+  deliveryLimit?: number;
   /** AMQP heartbeat: a dead peer is noticed within about twice this. Default 10 s. */
   heartbeatSeconds?: number;
   reconnect?: ReconnectPolicy;

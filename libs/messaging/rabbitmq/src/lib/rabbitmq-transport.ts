@@ -6,7 +6,7 @@ import {
   type Destination,
   type EndpointSpec,
   type InboundHandler,
-  type InboundMessage,
+  type ReplyMessage,
   type MessagingLogger,
   type OutboundMessage,
   type Transport,
@@ -30,6 +30,7 @@ import { mergeTopologies, type Topology } from './topology/topology';
 export class RabbitMqTransport implements Transport {
   readonly eventsExchange: string;
   readonly commandsExchange: string;
+  readonly deadLetterExchange: string;
   private readonly logger: MessagingLogger;
   private readonly publisher: ConfirmedPublisher;
   private readonly requester: DirectReplyRequester;
@@ -42,6 +43,7 @@ export class RabbitMqTransport implements Transport {
     this.logger = options.logger ?? consoleLogger;
     this.eventsExchange = options.eventsExchange ?? 'messaging.events';
     this.commandsExchange = options.commandsExchange ?? 'messaging.commands';
+    this.deadLetterExchange = options.deadLetterExchange ?? 'messaging.dead-letter';
     this.publisher = new ConfirmedPublisher(this.logger);
     this.requester = new DirectReplyRequester(this.logger);
   }
@@ -147,7 +149,7 @@ export class RabbitMqTransport implements Transport {
   request(
     message: OutboundMessage,
     options: { timeoutMs: number; destination?: Destination },
-  ): Promise<InboundMessage> {
+  ): Promise<ReplyMessage> {
     return this.requester.request(
       this.target(message, options.destination),
       message.body,
@@ -160,7 +162,9 @@ export class RabbitMqTransport implements Transport {
     const topology = endpointTopology(endpoint, {
       eventsExchange: this.eventsExchange,
       commandsExchange: this.commandsExchange,
+      deadLetterExchange: this.deadLetterExchange,
       queueKind: this.options.queueKind ?? 'classic',
+      deliveryLimit: this.options.deliveryLimit ?? 20,
     });
     const model = this.current;
     if (!model) {
@@ -173,7 +177,8 @@ export class RabbitMqTransport implements Transport {
     const consumer = new QueueConsumer(
       endpoint,
       handler,
-      (replyTo, reply) => this.reply(replyTo, reply),
+      (target, content, options) => this.publisher.publish(target, content, options),
+      { deadLetterExchange: this.deadLetterExchange },
       this.logger,
     );
     this.consumers.add(consumer);
@@ -185,16 +190,6 @@ export class RabbitMqTransport implements Transport {
         await consumer.stop();
       },
     };
-  }
-
-  /** Replies go through the default exchange to the requester's reply-to address. */
-  private reply(replyTo: string, message: OutboundMessage): Promise<void> {
-    // Not mandatory: a requester that timed out and left is not the responder's failure.
-    return this.publisher.publish(
-      { exchange: naming.defaultExchange, routingKey: replyTo, mandatory: false },
-      message.body,
-      toPublishOptions(message.metadata),
-    );
   }
 
   private target(message: OutboundMessage, destination?: Destination): PublishTarget {

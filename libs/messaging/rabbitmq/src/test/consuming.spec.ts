@@ -42,19 +42,19 @@ describe('consuming', () => {
     ]);
   });
 
-  it('a handler that throws does not lose the message: it is redelivered and handled', async () => {
+  it('a handler that rejects after the policies have run (broker gone mid-way) leaves the message queued', async () => {
+    // The pipeline rejects only when settling failed; the consumer then requeues, never acks.
+    const queue = fixture.queueName('unsettled');
     const calls: boolean[] = [];
     const handled = deferred<number>();
-    await fixture.bus.subscribe({
-      queue: fixture.queueName('flaky'),
-      handlers: [
-        handlerFor(DoThing, async ({ n }, context) => {
-          calls.push(context.redelivered);
-          if (calls.length === 1) throw new Error('transient failure');
-          handled.resolve(n);
-        }),
-      ],
-    });
+    await fixture.transport.consume(
+      { queue, prefetch: 1, contracts: [DoThing], redeliveryDelaysMs: [] },
+      async (message) => {
+        calls.push(message.redelivered);
+        if (calls.length === 1) throw new Error('could not settle');
+        handled.resolve(JSON.parse(message.body.toString()).n);
+      },
+    );
 
     await fixture.bus.send(DoThing, { n: 7 });
     expect(await handled.promise).toBe(7);

@@ -3,6 +3,7 @@ import { MessageBus, silentLogger, type MessageBusOptions } from '@shopbus/messa
 import { BrokerAdmin, rabbitmqUrl, uniqueName } from '@shopbus/testing';
 import { RabbitMqTransport } from '../lib/rabbitmq-transport';
 import { declareTopology } from '../lib/topology/declare-topology';
+import { naming } from '../lib/topology/naming';
 import type { RabbitMqTransportOptions } from '../lib/rabbitmq-transport.options';
 
 /**
@@ -13,7 +14,7 @@ export interface TransportFixture {
   transport: RabbitMqTransport;
   bus: MessageBus;
   admin: BrokerAdmin;
-  /** A queue name unique to this run, tracked for deletion. */
+  /** A queue name unique to this run, tracked for deletion with the queues derived from it. */
   queueName(prefix: string): string;
   /** Declares (durable, classic) queues directly, as another service or an operator would. */
   declareQueues(...names: string[]): Promise<void>;
@@ -29,7 +30,8 @@ export async function startTransportFixture(
   const admin = await BrokerAdmin.connect();
   const eventsExchange = uniqueName('events');
   const commandsExchange = uniqueName('commands');
-  admin.track({ exchanges: [eventsExchange, commandsExchange] });
+  const deadLetterExchange = uniqueName('dead-letter');
+  admin.track({ exchanges: [eventsExchange, commandsExchange, deadLetterExchange] });
   const transports: RabbitMqTransport[] = [];
 
   const open = async (source: string) => {
@@ -38,13 +40,17 @@ export async function startTransportFixture(
       connectionName: `test ${source}`,
       eventsExchange,
       commandsExchange,
+      deadLetterExchange,
       logger: silentLogger,
       reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
       ...options,
     });
     transports.push(transport);
     await transport.start();
-    return { transport, bus: new MessageBus(transport, { source, ...busOptions }) };
+    return {
+      transport,
+      bus: new MessageBus(transport, { source, logger: silentLogger, ...busOptions }),
+    };
   };
 
   const { transport, bus } = await open('test-service');
@@ -54,7 +60,15 @@ export async function startTransportFixture(
     admin,
     queueName(prefix) {
       const name = uniqueName(prefix);
-      admin.track({ queues: [name] });
+      // The endpoint's own queue, its dead-letter queue and its retry queues.
+      const delays = bus.recoverability.redeliveryDelaysMs;
+      admin.track({
+        queues: [
+          name,
+          naming.deadLetterQueue(name),
+          ...delays.map((delay) => naming.retryQueue(name, delay)),
+        ],
+      });
       return name;
     },
     async declareQueues(...names) {

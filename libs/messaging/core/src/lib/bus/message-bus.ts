@@ -18,6 +18,12 @@ import { composeMiddleware, type ConsumeMiddleware } from '../consuming/consume-
 import { dispatchToHandler } from '../consuming/dispatch-to-handler';
 import type { HandlerRegistration } from '../consuming/message-handler';
 import { REPLY_ERROR_HEADER } from '../consuming/query-reply';
+import { consoleLogger, type MessagingLogger } from '../logging/messaging-logger';
+import { recoverability } from '../recoverability/recoverability.middleware';
+import {
+  recoverabilityPolicy,
+  type RecoverabilityPolicy,
+} from '../recoverability/recoverability-policy';
 import { decodeBody, encodeBody } from '../serialization/json-body';
 import type { ConsumerHandle, Destination, OutboundMessage, Transport } from '../ports/transport';
 
@@ -26,8 +32,11 @@ export interface MessageBusOptions {
   source: string;
   /** How long `request` waits for a reply unless told otherwise. Default 5000 ms. */
   defaultRequestTimeoutMs?: number;
-  /** Middleware run around every handler of every endpoint, outermost first. Default none. */
+  /** Middleware run around every handler of every endpoint, inside recoverability. Default none. */
   middleware?: readonly ConsumeMiddleware[];
+  /** Retries, delayed redelivery and dead-lettering; see RecoverabilityPolicy for the defaults. */
+  recoverability?: Partial<RecoverabilityPolicy>;
+  logger?: MessagingLogger;
 }
 
 export interface OutgoingOptions {
@@ -64,12 +73,14 @@ export interface Endpoint {
  */
 export class MessageBus {
   private readonly requestTimeoutMs: number;
+  readonly recoverability: RecoverabilityPolicy;
 
   constructor(
     readonly transport: Transport,
     private readonly options: MessageBusOptions,
   ) {
     this.requestTimeoutMs = options.defaultRequestTimeoutMs ?? 5000;
+    this.recoverability = recoverabilityPolicy(options.recoverability);
   }
 
   get source(): string {
@@ -138,10 +149,18 @@ export class MessageBus {
     }) as MessageEnvelope<z.output<C['schema']>>;
   }
 
-  /** Starts consuming an endpoint's queue through the middleware chain into its handlers. */
+  /**
+   * Starts consuming an endpoint's queue: recoverability outermost, then the bus-wide and the
+   * endpoint's middleware, then the handler for the message's type.
+   */
   subscribe(endpoint: Endpoint): Promise<ConsumerHandle> {
+    const logger = this.options.logger ?? consoleLogger;
     const pipeline = composeMiddleware(
-      [...(this.options.middleware ?? []), ...(endpoint.middleware ?? [])],
+      [
+        recoverability(this.recoverability, this.options.source, logger),
+        ...(this.options.middleware ?? []),
+        ...(endpoint.middleware ?? []),
+      ],
       dispatchToHandler(endpoint.handlers, this.options.source),
     );
     return this.transport.consume(
@@ -149,6 +168,7 @@ export class MessageBus {
         queue: endpoint.queue,
         prefetch: endpoint.prefetch ?? 16,
         contracts: endpoint.handlers.map((handler) => handler.contract),
+        redeliveryDelaysMs: this.recoverability.redeliveryDelaysMs,
       },
       (message) => pipeline({ message, endpoint: endpoint.queue, attempt: 1 }),
     );

@@ -1,5 +1,6 @@
 import type { MessageMetadata } from '../envelope/message-envelope';
 import type { AnyContract } from '../contracts/message-contract';
+import type { Fault } from '../recoverability/fault';
 
 /**
  * Where a sent message goes. `{ queue }` delivers straight to one named queue; `{ exchange,
@@ -34,7 +35,20 @@ export interface InboundMessage {
   readonly origin: MessageOrigin;
   /** Present when the sender awaits an answer: sends it one reply. */
   readonly reply?: (message: OutboundMessage) => Promise<void>;
+  /** Delayed redeliveries already behind this message (0 on its first arrival). */
+  readonly redeliveryCount: number;
+  /**
+   * Hands a copy back to the broker to be delivered to this endpoint again after `delayMs`, with
+   * `redeliveryCount` one higher. Resolves once the broker holds the copy; the pipeline then
+   * resolves and this delivery is acknowledged.
+   */
+  redeliverLater(delayMs: number): Promise<void>;
+  /** Moves a copy, with the fault attached, to the endpoint's dead-letter queue; then as above. */
+  deadLetter(fault: Fault): Promise<void>;
 }
+
+/** A reply to a request: its metadata and body, nothing to settle. */
+export type ReplyMessage = Pick<InboundMessage, 'metadata' | 'body'>;
 
 /** Settles a delivery: resolve to acknowledge, reject to leave it with the broker. */
 export type InboundHandler = (message: InboundMessage) => Promise<void>;
@@ -47,6 +61,8 @@ export interface EndpointSpec {
   readonly prefetch: number;
   /** The message types this endpoint handles: events are subscribed, commands and queries routed. */
   readonly contracts: readonly AnyContract[];
+  /** The delays the recoverability policy may ask `redeliverLater` for: declared up front. */
+  readonly redeliveryDelaysMs: readonly number[];
 }
 
 export interface ConsumerHandle {
@@ -74,7 +90,7 @@ export interface Transport {
   request(
     message: OutboundMessage,
     options: { timeoutMs: number; destination?: Destination },
-  ): Promise<InboundMessage>;
+  ): Promise<ReplyMessage>;
   /** Starts consuming for an endpoint; messages are handed to `handler` one delivery at a time. */
   consume(endpoint: EndpointSpec, handler: InboundHandler): Promise<ConsumerHandle>;
   /** Graceful shutdown: stops consumers, lets in-flight handlers finish, closes the connection. */

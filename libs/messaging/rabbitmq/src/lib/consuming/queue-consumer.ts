@@ -1,21 +1,39 @@
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import type {
   EndpointSpec,
   InboundHandler,
   InboundMessage,
   MessagingLogger,
-  OutboundMessage,
 } from '@shopbus/messaging-core';
-import { fromDelivery } from '../publishing/amqp-message-codec';
+import { fromDelivery, toPublishOptions } from '../publishing/amqp-message-codec';
+import type { PublishTarget } from '../publishing/confirmed-publisher';
+import {
+  FAULT_HEADERS,
+  faultHeaders,
+  originalRoute,
+  redeliveryCountOf,
+} from '../publishing/fault-headers';
+import { naming } from '../topology/naming';
 
-/** Sends a reply to the address a request named in its replyTo property. */
-export type ReplySender = (replyTo: string, message: OutboundMessage) => Promise<void>;
+/** Publishes on the transport's confirmed publisher (replies, redeliveries, dead letters). */
+export type Republisher = (
+  target: PublishTarget,
+  content: Buffer,
+  options: Options.Publish,
+) => Promise<void>;
+
+export interface ConsumerRoutes {
+  /** The exchange through which `<queue>.dlq` is reached, with the queue's name as routing key. */
+  deadLetterExchange: string;
+}
 
 /**
  * Consumes one endpoint's queue with manual acknowledgements. The broker hands over at most
  * `prefetch` unacknowledged messages, and each is passed to the handler as it arrives, so the
  * prefetch bounds the handler's concurrency. A message is acked only after its handler
- * resolved; when the handler rejects it is nacked and requeued, never lost.
+ * resolved, and the pipeline (with its recoverability policy) resolves once it has settled every
+ * failure: retried, handed back for delayed redelivery, or dead-lettered. Should the pipeline
+ * still reject (the broker went away mid-way), the message is nacked and requeued, never lost.
  *
  * On a lost connection the channel dies with it: handlers still running finish, their acks fail
  * harmlessly, and the broker redelivers those messages once `attach` runs on the new connection.
@@ -29,7 +47,8 @@ export class QueueConsumer {
   constructor(
     readonly endpoint: EndpointSpec,
     private readonly handler: InboundHandler,
-    private readonly sendReply: ReplySender,
+    private readonly publish: Republisher,
+    private readonly routes: ConsumerRoutes,
     private readonly logger: MessagingLogger,
   ) {}
 
@@ -76,16 +95,51 @@ export class QueueConsumer {
 
   private toInbound(message: ConsumeMessage): InboundMessage {
     const replyTo = message.properties.replyTo as string | undefined;
+    const { queue } = this.endpoint;
+    const redeliveryCount = redeliveryCountOf(message);
+    const original = originalRoute(message);
+    // A copy keeps every property (ids, type, timestamps) and header, and remembers the route
+    // it first took, so the dead-letter queue can say where it came from.
+    const copy = (headers: Record<string, unknown>): Options.Publish => ({
+      ...message.properties,
+      headers: {
+        ...message.properties.headers,
+        [FAULT_HEADERS.originalExchange]: original.exchange,
+        [FAULT_HEADERS.originalRoutingKey]: original.routingKey,
+        ...headers,
+      },
+    });
     return {
       metadata: fromDelivery(message),
       body: message.content,
       redelivered: message.fields.redelivered,
-      origin: {
-        queue: this.endpoint.queue,
-        exchange: message.fields.exchange,
-        routingKey: message.fields.routingKey,
-      },
-      reply: replyTo ? (reply) => this.sendReply(replyTo, reply) : undefined,
+      origin: { queue, exchange: original.exchange, routingKey: original.routingKey },
+      redeliveryCount,
+      reply: replyTo
+        ? (reply) =>
+            // Not mandatory: a requester that timed out and left is not the responder's failure.
+            this.publish(
+              { exchange: naming.defaultExchange, routingKey: replyTo, mandatory: false },
+              reply.body,
+              toPublishOptions(reply.metadata),
+            )
+        : undefined,
+      redeliverLater: (delayMs) =>
+        this.publish(
+          {
+            exchange: naming.defaultExchange,
+            routingKey: naming.retryQueue(queue, delayMs),
+            mandatory: true,
+          },
+          message.content,
+          copy({ [FAULT_HEADERS.redeliveryCount]: redeliveryCount + 1 }),
+        ),
+      deadLetter: (fault) =>
+        this.publish(
+          { exchange: this.routes.deadLetterExchange, routingKey: queue, mandatory: true },
+          message.content,
+          copy(faultHeaders(fault, queue)),
+        ),
     };
   }
 

@@ -1,7 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import {
   RequestTimeoutError,
-  type InboundMessage,
+  type ReplyMessage,
   type MessagingLogger,
 } from '@shopbus/messaging-core';
 import { ConfirmedPublisher, type PublishTarget } from '../publishing/confirmed-publisher';
@@ -9,7 +9,7 @@ import { ENVELOPE_HEADERS, fromDelivery } from '../publishing/amqp-message-codec
 import { naming } from '../topology/naming';
 
 interface PendingRequest {
-  resolve(reply: InboundMessage): void;
+  resolve(reply: ReplyMessage): void;
   reject(error: Error): void;
 }
 
@@ -42,9 +42,9 @@ export class DirectReplyRequester {
     content: Buffer,
     options: Options.Publish,
     timeoutMs: number,
-  ): Promise<InboundMessage> {
+  ): Promise<ReplyMessage> {
     const requestId = options.messageId as string;
-    const reply = new Promise<InboundMessage>((resolve, reject) => {
+    const reply = new Promise<ReplyMessage>((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
     });
     // A timeout may reject before the publish resolves and anyone awaits the reply.
@@ -72,16 +72,7 @@ export class DirectReplyRequester {
       this.logger.debug('late or unmatched reply dropped', { requestId });
       return;
     }
-    waiting.resolve({
-      metadata: fromDelivery(message),
-      body: message.content,
-      redelivered: false,
-      origin: {
-        queue: naming.directReplyTo,
-        exchange: message.fields.exchange,
-        routingKey: message.fields.routingKey,
-      },
-    });
+    waiting.resolve({ metadata: fromDelivery(message), body: message.content });
   }
 
   private settle(requestId: string): PendingRequest | undefined {

@@ -1,0 +1,60 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConsumeMiddleware } from '../consuming/consume-context';
+import { isRetryable } from '../errors';
+import type { MessagingLogger } from '../logging/messaging-logger';
+import { faultOf } from './fault';
+import type { RecoverabilityPolicy } from './recoverability-policy';
+
+/**
+ * The outermost link of every consume pipeline: immediate retries, then delayed redelivery
+ * through the broker, then the dead-letter queue. It never lets an error escape for a message
+ * it could settle, so a poison message never loops and is never dropped: it ends, with its
+ * fault, in `<queue>.dlq`.
+ *
+ * The delivery's `redeliveryCount` (kept by the transport in the message's headers) says how
+ * many delayed redeliveries are behind it, so the count survives the trip through the broker.
+ */
+export function recoverability(
+  policy: RecoverabilityPolicy,
+  service: string,
+  logger: MessagingLogger,
+): ConsumeMiddleware {
+  return async (context, next) => {
+    const { message } = context;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= policy.immediateAttempts; attempt += 1) {
+      context.attempt = attempt;
+      try {
+        await next();
+        return;
+      } catch (error) {
+        lastError = error;
+        if (!isRetryable(error)) break;
+        if (attempt < policy.immediateAttempts && policy.immediateIntervalMs > 0) {
+          await sleep(policy.immediateIntervalMs);
+        }
+      }
+    }
+
+    const level = message.redeliveryCount;
+    const fields = { messageId: message.metadata.messageId, queue: context.endpoint };
+    if (isRetryable(lastError) && level < policy.redeliveryDelaysMs.length) {
+      const delayMs = policy.redeliveryDelaysMs[level];
+      logger.warn('handler failed; redelivering later', {
+        ...fields,
+        delayMs,
+        error: String(lastError),
+      });
+      await message.redeliverLater(delayMs);
+      return;
+    }
+    const attemptsBefore = level * policy.immediateAttempts;
+    const fault = faultOf(lastError, context, attemptsBefore, service);
+    logger.error('message dead-lettered', {
+      ...fields,
+      error: fault.errorMessage,
+      attempts: fault.attempts,
+    });
+    await message.deadLetter(fault);
+  };
+}
