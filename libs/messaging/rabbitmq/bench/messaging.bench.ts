@@ -29,7 +29,15 @@ const queue = (name: string) => `${run}.${name}`;
 
 async function declareQueue(connection: ChannelModel, name: string): Promise<void> {
   const channel = await connection.createChannel();
-  await channel.assertQueue(name, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+  // The same arguments the library declares for an endpoint queue, so both can use it.
+  await channel.assertQueue(name, {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'classic',
+      'x-dead-letter-exchange': `${run}.dead-letter`,
+      'x-dead-letter-routing-key': name,
+    },
+  });
   await channel.purgeQueue(name);
   await channel.close();
 }
@@ -152,10 +160,17 @@ async function startBus(name: string): Promise<{ bus: MessageBus; transport: Rab
     connectionName: `bench ${name}`,
     eventsExchange: `${run}.events`,
     commandsExchange: `${run}.commands`,
+    deadLetterExchange: `${run}.dead-letter`,
     logger: silentLogger,
   });
   await transport.start();
-  return { bus: new MessageBus(transport, { source: 'bench' }), transport };
+  // No handler fails here: no retry queues needed.
+  const bus = new MessageBus(transport, {
+    source: 'bench',
+    recoverability: { redeliveryDelaysMs: [] },
+    logger: silentLogger,
+  });
+  return { bus, transport };
 }
 
 async function libraryPublish(bus: MessageBus, target: string, count: number): Promise<number> {
@@ -285,7 +300,11 @@ async function main(): Promise<void> {
     }
   } finally {
     const channel = await publisherConnection.createChannel();
-    for (const name of names) await channel.deleteQueue(name);
+    for (const name of names) {
+      await channel.deleteQueue(name);
+      await channel.deleteQueue(`${name}.dlq`);
+    }
+    await channel.deleteExchange(`${run}.dead-letter`);
     await channel.deleteExchange(`${run}.events`);
     await channel.deleteExchange(`${run}.commands`);
     await Promise.all([pub.transport.close(), sub.transport.close()]);

@@ -19,7 +19,10 @@ export interface TransportFixture {
   /** Declares (durable, classic) queues directly, as another service or an operator would. */
   declareQueues(...names: string[]): Promise<void>;
   /** A second transport (another "service") on the same exchanges. */
-  connectAnother(source: string): Promise<{ transport: RabbitMqTransport; bus: MessageBus }>;
+  connectAnother(
+    source: string,
+    options?: Partial<RabbitMqTransportOptions>,
+  ): Promise<{ transport: RabbitMqTransport; bus: MessageBus }>;
   close(): Promise<void>;
 }
 
@@ -34,7 +37,7 @@ export async function startTransportFixture(
   admin.track({ exchanges: [eventsExchange, commandsExchange, deadLetterExchange] });
   const transports: RabbitMqTransport[] = [];
 
-  const open = async (source: string) => {
+  const open = async (source: string, extra: Partial<RabbitMqTransportOptions> = {}) => {
     const transport = new RabbitMqTransport({
       url: rabbitmqUrl(),
       connectionName: `test ${source}`,
@@ -44,6 +47,7 @@ export async function startTransportFixture(
       logger: silentLogger,
       reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
       ...options,
+      ...extra,
     });
     transports.push(transport);
     await transport.start();
