@@ -5,6 +5,7 @@ export * from './lib/contracts/message-contract';
 export * from './lib/contracts/validate-payload';
 export * from './lib/errors';
 export * from './lib/serialization/json-body';
+export * from './lib/serialization/to-outbound';
 export * from './lib/logging/messaging-logger';
 export * from './lib/ports/transport';
 export * from './lib/consuming/consume-context';

@@ -1,6 +1,5 @@
 import { UnroutableMessageError } from '@shopbus/messaging-core';
-import { rabbitmqUrl, uniqueName } from '@shopbus/testing';
-import { declareTopology } from '../lib/topology/declare-topology';
+import { uniqueName } from '@shopbus/testing';
 import type { Topology } from '../lib/topology/topology';
 import { DoThing } from './test-contracts';
 import { startTransportFixture, type TransportFixture } from './transport-fixture';
@@ -70,9 +69,7 @@ describe('routing through every exchange type', () => {
         },
       ],
     };
-    const connection = await import('amqplib').then((amqp) => amqp.connect(rabbitmqUrl()));
-    await declareTopology(connection, topology);
-    await connection.close();
+    await fixture.declare(topology);
   });
 
   afterAll(() => fixture.close());
@@ -82,7 +79,7 @@ describe('routing through every exchange type', () => {
     const counts: Record<string, number> = {};
     for (const [key, name] of Object.entries(q)) {
       counts[key] = await fixture.admin.messageCount(name);
-      while (await fixture.admin.take(name));
+      await fixture.admin.drain(name);
     }
     return counts;
   }

@@ -4,6 +4,7 @@ import { BrokerAdmin, rabbitmqUrl, uniqueName } from '@shopbus/testing';
 import { RabbitMqTransport } from '../lib/rabbitmq-transport';
 import { declareTopology } from '../lib/topology/declare-topology';
 import { naming } from '../lib/topology/naming';
+import { mergeTopologies, type Topology } from '../lib/topology/topology';
 import type { RabbitMqTransportOptions } from '../lib/rabbitmq-transport.options';
 
 /**
@@ -18,6 +19,8 @@ export interface TransportFixture {
   queueName(prefix: string): string;
   /** Declares (durable, classic) queues directly, as another service or an operator would. */
   declareQueues(...names: string[]): Promise<void>;
+  /** Declares a topology directly, outside the transport under test. */
+  declare(topology: Partial<Topology>): Promise<void>;
   /** A second transport (another "service") on the same exchanges. */
   connectAnother(
     source: string,
@@ -57,6 +60,12 @@ export async function startTransportFixture(
     };
   };
 
+  const declare = async (topology: Partial<Topology>) => {
+    const connection = await connect(rabbitmqUrl());
+    await declareTopology(connection, mergeTopologies(topology));
+    await connection.close();
+  };
+
   const { transport, bus } = await open('test-service');
   return {
     transport,
@@ -75,15 +84,8 @@ export async function startTransportFixture(
       });
       return name;
     },
-    async declareQueues(...names) {
-      const connection = await connect(rabbitmqUrl());
-      await declareTopology(connection, {
-        exchanges: [],
-        queues: names.map((name) => ({ name })),
-        bindings: [],
-      });
-      await connection.close();
-    },
+    declare,
+    declareQueues: (...names) => declare({ queues: names.map((name) => ({ name })) }),
     connectAnother: open,
     async close() {
       await Promise.all(transports.map((t) => t.close()));

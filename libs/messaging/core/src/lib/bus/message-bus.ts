@@ -24,8 +24,9 @@ import {
   recoverabilityPolicy,
   type RecoverabilityPolicy,
 } from '../recoverability/recoverability-policy';
-import { decodeBody, encodeBody } from '../serialization/json-body';
-import type { ConsumerHandle, Destination, OutboundMessage, Transport } from '../ports/transport';
+import { decodeBody } from '../serialization/json-body';
+import { toOutbound } from '../serialization/to-outbound';
+import type { ConsumerHandle, Destination, Transport } from '../ports/transport';
 
 export interface MessageBusOptions {
   /** This service's name, stamped on every message as its source. */
@@ -173,9 +174,4 @@ export class MessageBus {
       (message) => pipeline({ message, endpoint: endpoint.queue, attempt: 1 }),
     );
   }
-}
-
-export function toOutbound(envelope: MessageEnvelope): OutboundMessage {
-  const { payload, ...metadata } = envelope;
-  return { metadata, body: encodeBody(payload) };
 }

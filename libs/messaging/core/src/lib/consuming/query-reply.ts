@@ -1,7 +1,7 @@
 import type { QueryContract } from '../contracts/message-contract';
 import { validatePayload } from '../contracts/validate-payload';
 import { createEnvelope, type MessageMetadata } from '../envelope/message-envelope';
-import { encodeBody } from '../serialization/json-body';
+import { toOutbound } from '../serialization/to-outbound';
 import type { OutboundMessage } from '../ports/transport';
 
 /** Header on a reply that carries a responder's failure instead of a response. */
@@ -44,12 +44,5 @@ function replyMessage(
   source: string,
   headers: Record<string, string>,
 ): OutboundMessage {
-  const { payload: _payload, ...metadata } = createEnvelope({
-    messageType,
-    payload,
-    source,
-    parent: request,
-    headers,
-  });
-  return { metadata, body: encodeBody(payload) };
+  return toOutbound(createEnvelope({ messageType, payload, source, parent: request, headers }));
 }

@@ -64,8 +64,6 @@ export interface Topology {
   readonly bindings: readonly BindingDeclaration[];
 }
 
-export const emptyTopology: Topology = { exchanges: [], queues: [], bindings: [] };
-
 export function mergeTopologies(...parts: readonly Partial<Topology>[]): Topology {
   return {
     exchanges: parts.flatMap((part) => part.exchanges ?? []),
