@@ -17,3 +17,4 @@ export * from './lib/naming/endpoint-name';
 export * from './lib/recoverability/recoverability-policy';
 export * from './lib/recoverability/fault';
 export * from './lib/recoverability/recoverability.middleware';
+export * from './lib/recoverability/fault-event';

@@ -4,3 +4,7 @@ export * from './lib/topology/topology';
 export * from './lib/topology/declare-topology';
 export * from './lib/topology/topology-mismatch.error';
 export * from './lib/topology/naming';
+export * from './lib/dead-letters/dead-letter-queues';
+export * from './lib/dead-letters/dead-lettered-message';
+export * from './lib/dead-letters/replay-headers';
+export * from './lib/publishing/fault-headers';

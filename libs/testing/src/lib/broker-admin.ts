@@ -36,6 +36,29 @@ export class BrokerAdmin {
     return this.withChannel(async (channel) => (await channel.checkQueue(queue)).messageCount);
   }
 
+  /**
+   * Resolves once a queue holds exactly `count` ready messages, leaving them there. The broker
+   * offers no event for "a queue reached n", so this asks it every 20 ms, up to a deadline.
+   */
+  async untilMessageCount(queue: string, count: number, timeoutMs = 10_000): Promise<void> {
+    let last = -1;
+    let gaveUp = false;
+    const reached = async () => {
+      while (!gaveUp) {
+        last = await this.messageCount(queue);
+        if (last === count) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await withDeadline(
+      reached(),
+      timeoutMs,
+      () => `expected ${count} message(s) in ${queue}, it has ${last}`,
+    ).finally(() => {
+      gaveUp = true;
+    });
+  }
+
   /** Takes one message off a queue (acknowledged), or false when it is empty. */
   take(queue: string): Promise<GetMessage | false> {
     return this.withChannel((channel) => channel.get(queue, { noAck: true }));

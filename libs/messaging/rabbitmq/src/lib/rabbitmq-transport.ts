@@ -12,6 +12,7 @@ import {
   type Transport,
 } from '@shopbus/messaging-core';
 import { QueueConsumer } from './consuming/queue-consumer';
+import { DeadLetterQueues } from './dead-letters/dead-letter-queues';
 import { toPublishOptions } from './publishing/amqp-message-codec';
 import { ConfirmedPublisher, type PublishTarget } from './publishing/confirmed-publisher';
 import { DirectReplyRequester } from './requesting/direct-reply-requester';
@@ -203,6 +204,12 @@ export class RabbitMqTransport implements Transport {
       routingKey: destination.routingKey ?? type,
       mandatory: true,
     };
+  }
+
+  /** Operations on the endpoints' dead-letter queues over this connection (for admin endpoints). */
+  deadLetterQueues(): DeadLetterQueues {
+    if (!this.current) throw new TransportDisconnectedError('Not connected to RabbitMQ');
+    return new DeadLetterQueues(this.current);
   }
 
   /** Stops every consumer (letting in-flight handlers finish), then closes channels and connection. */

@@ -13,12 +13,18 @@ import {
   type MessageHeaders,
 } from '../envelope/message-envelope';
 import { currentMessage } from '../envelope/message-scope';
-import { RemoteHandlerError } from '../errors';
-import { composeMiddleware, type ConsumeMiddleware } from '../consuming/consume-context';
+import { RemoteHandlerError, UnroutableMessageError } from '../errors';
+import {
+  composeMiddleware,
+  type ConsumeContext,
+  type ConsumeMiddleware,
+} from '../consuming/consume-context';
 import { dispatchToHandler } from '../consuming/dispatch-to-handler';
 import type { HandlerRegistration } from '../consuming/message-handler';
 import { REPLY_ERROR_HEADER } from '../consuming/query-reply';
 import { consoleLogger, type MessagingLogger } from '../logging/messaging-logger';
+import type { Fault } from '../recoverability/fault';
+import { faultEventPayload, faultEventSchema, faultEventType } from '../recoverability/fault-event';
 import { recoverability } from '../recoverability/recoverability.middleware';
 import {
   recoverabilityPolicy,
@@ -74,6 +80,7 @@ export interface Endpoint {
  */
 export class MessageBus {
   private readonly requestTimeoutMs: number;
+  private readonly logger: MessagingLogger;
   readonly recoverability: RecoverabilityPolicy;
 
   constructor(
@@ -82,6 +89,7 @@ export class MessageBus {
   ) {
     this.requestTimeoutMs = options.defaultRequestTimeoutMs ?? 5000;
     this.recoverability = recoverabilityPolicy(options.recoverability);
+    this.logger = options.logger ?? consoleLogger;
   }
 
   get source(): string {
@@ -155,10 +163,16 @@ export class MessageBus {
    * endpoint's middleware, then the handler for the message's type.
    */
   subscribe(endpoint: Endpoint): Promise<ConsumerHandle> {
-    const logger = this.options.logger ?? consoleLogger;
     const pipeline = composeMiddleware(
       [
-        recoverability(this.recoverability, this.options.source, logger),
+        recoverability({
+          policy: this.recoverability,
+          service: this.options.source,
+          logger: this.logger,
+          beforeDeadLetter: this.recoverability.publishFaultEvents
+            ? (fault, context) => this.publishFault(fault, context)
+            : undefined,
+        }),
         ...(this.options.middleware ?? []),
         ...(endpoint.middleware ?? []),
       ],
@@ -173,5 +187,25 @@ export class MessageBus {
       },
       (message) => pipeline({ message, endpoint: endpoint.queue, attempt: 1 }),
     );
+  }
+
+  /**
+   * Publishes `<type>.faulted`, caused by the failed message and in its conversation. An event
+   * nobody subscribes to is unroutable, which here only means nobody needs to hear of the fault.
+   */
+  private async publishFault(fault: Fault, context: ConsumeContext): Promise<void> {
+    const { metadata } = context.message;
+    const envelope = createEnvelope({
+      messageType: faultEventType(metadata.messageType || 'unknown'),
+      payload: validatePayload('fault event', faultEventSchema, faultEventPayload(fault, context)),
+      source: this.options.source,
+      parent: metadata,
+    });
+    try {
+      await this.transport.publish(toOutbound(envelope));
+    } catch (error) {
+      if (!(error instanceof UnroutableMessageError)) throw error;
+      this.logger.debug('fault event has no subscriber', { messageType: envelope.messageType });
+    }
   }
 }

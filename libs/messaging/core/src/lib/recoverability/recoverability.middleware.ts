@@ -1,9 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumeMiddleware } from '../consuming/consume-context';
+import type { ConsumeContext, ConsumeMiddleware } from '../consuming/consume-context';
 import { isRetryable } from '../errors';
 import type { MessagingLogger } from '../logging/messaging-logger';
-import { faultOf } from './fault';
+import { faultOf, type Fault } from './fault';
 import type { RecoverabilityPolicy } from './recoverability-policy';
+
+export interface RecoverabilityOptions {
+  policy: RecoverabilityPolicy;
+  /** The service whose handlers these are, recorded in every fault. */
+  service: string;
+  logger: MessagingLogger;
+  /**
+   * Told of each fault before the message is moved to the dead-letter queue (the bus publishes
+   * `<type>.faulted` here). Should it throw, the message is not dead-lettered but left to the
+   * broker, which delivers it again: the announcement is never lost.
+   */
+  beforeDeadLetter?: (fault: Fault, context: ConsumeContext) => Promise<void>;
+}
 
 /**
  * The outermost link of every consume pipeline: immediate retries, then delayed redelivery
@@ -14,11 +27,8 @@ import type { RecoverabilityPolicy } from './recoverability-policy';
  * The delivery's `redeliveryCount` (kept by the transport in the message's headers) says how
  * many delayed redeliveries are behind it, so the count survives the trip through the broker.
  */
-export function recoverability(
-  policy: RecoverabilityPolicy,
-  service: string,
-  logger: MessagingLogger,
-): ConsumeMiddleware {
+export function recoverability(options: RecoverabilityOptions): ConsumeMiddleware {
+  const { policy, service, logger, beforeDeadLetter } = options;
   return async (context, next) => {
     const { message } = context;
     let lastError: unknown;
@@ -55,6 +65,7 @@ export function recoverability(
       error: fault.errorMessage,
       attempts: fault.attempts,
     });
+    await beforeDeadLetter?.(fault, context);
     await message.deadLetter(fault);
   };
 }
