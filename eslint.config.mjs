@@ -6,7 +6,15 @@ import nx from '@nx/eslint-plugin';
  * messaging core knows no broker, database or framework; libs never reach into apps; one
  * service never imports another (they talk through messages only).
  */
-const brokerDatabaseAndFramework = ['amqplib', 'pg', 'prisma', '@prisma/*', '@nestjs/*', 'testcontainers', '@testcontainers/*'];
+const brokerDatabaseAndFramework = [
+  'amqplib',
+  'pg',
+  'prisma',
+  '@prisma/*',
+  '@nestjs/*',
+  'testcontainers',
+  '@testcontainers/*',
+];
 
 export default [
   ...nx.configs['flat/base'],
@@ -34,7 +42,11 @@ export default [
             },
             {
               sourceTag: 'type:messaging-nestjs',
-              onlyDependOnLibsWithTags: ['type:messaging-core', 'type:messaging-adapter', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:messaging-core',
+                'type:messaging-adapter',
+                'type:testing',
+              ],
               bannedExternalImports: ['amqplib', 'pg', 'prisma', '@prisma/*'],
             },
             {
@@ -43,13 +55,26 @@ export default [
             },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:messaging-core', 'type:messaging-adapter', 'type:messaging-nestjs', 'type:contracts', 'type:outbox', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:messaging-core',
+                'type:messaging-adapter',
+                'type:messaging-nestjs',
+                'type:contracts',
+                'type:outbox',
+                'type:testing',
+              ],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:cart', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cart'] },
             { sourceTag: 'scope:order', onlyDependOnLibsWithTags: ['scope:shared', 'scope:order'] },
-            { sourceTag: 'scope:shipping', onlyDependOnLibsWithTags: ['scope:shared', 'scope:shipping'] },
-            { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
+            {
+              sourceTag: 'scope:shipping',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:shipping'],
+            },
+            {
+              sourceTag: 'scope:notification',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'],
+            },
           ],
         },
       ],
@@ -58,7 +83,10 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {

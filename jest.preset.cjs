@@ -20,4 +20,3 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
-
