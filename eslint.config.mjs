@@ -50,6 +50,22 @@ export default [
               bannedExternalImports: ['amqplib', 'pg', 'prisma', '@prisma/*'],
             },
             {
+              // The outbox publishes through the core's Transport port; the broker adapter is for its tests.
+              sourceTag: 'type:outbox',
+              onlyDependOnLibsWithTags: [
+                'type:messaging-core',
+                'type:persistence',
+                'type:messaging-adapter',
+                'type:testing',
+              ],
+              bannedExternalImports: ['amqplib', '@nestjs/*'],
+            },
+            {
+              sourceTag: 'type:persistence',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ['amqplib', '@nestjs/*'],
+            },
+            {
               sourceTag: 'type:testing',
               onlyDependOnLibsWithTags: ['type:messaging-core'],
             },
@@ -61,6 +77,7 @@ export default [
                 'type:messaging-nestjs',
                 'type:contracts',
                 'type:outbox',
+                'type:persistence',
                 'type:testing',
               ],
             },

@@ -2,3 +2,4 @@ export * from './lib/test-environment';
 export * from './lib/broker-admin';
 export * from './lib/broker-control';
 export * from './lib/signals';
+export * from './lib/test-database';

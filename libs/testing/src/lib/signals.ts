@@ -53,3 +53,27 @@ export function deferred<T = void>(): {
   });
   return { promise, resolve, reject };
 }
+
+/**
+ * Resolves once `condition` holds, asking every 20 ms: for state that announces no event of its
+ * own (a database row reaching a status). Rejects after `timeoutMs` with `what`.
+ */
+export async function until(
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  let gaveUp = false;
+  const check = async () => {
+    while (!gaveUp && !(await condition())) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  await withDeadline(
+    check(),
+    timeoutMs,
+    () => `${what} did not happen within ${timeoutMs} ms`,
+  ).finally(() => {
+    gaveUp = true;
+  });
+}

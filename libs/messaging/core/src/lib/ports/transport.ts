@@ -82,6 +82,11 @@ export interface ConsumerHandle {
 export interface Transport {
   /** Connects and declares the topology; resolves when ready to publish and consume. */
   start(): Promise<void>;
+  /**
+   * True while connected to the broker. A publish that failed with TransportDisconnectedError
+   * while this stays true failed on its own account (its channel was closed over it).
+   */
+  readonly isConnected: boolean;
   /** An event to every queue subscribed to its message type. */
   publish(message: OutboundMessage): Promise<void>;
   /** A command to exactly one queue. */

@@ -1,0 +1,46 @@
+import type { MessageContext } from '@shopbus/messaging-core';
+import type { SqlExecutor, TransactionRunner } from './sql-executor';
+
+/**
+ * Exactly-once effects over at-least-once delivery: a handler's database writes and a record of
+ * the message (message id + consumer, unique) commit together, so a second delivery of the same
+ * message finds the record and changes nothing.
+ *
+ *     await inbox.handleOnce(prisma, context, 'order.create-order', async (tx) => {
+ *       await tx.order.create(...);
+ *       await outbox.publish(tx, OrderPlaced, ...);
+ *     });
+ *
+ * Two deliveries at once: the second insert waits on the first's row lock and, once the first
+ * commits, finds the record and skips; if the first rolls back, the second does the work.
+ */
+export class Inbox {
+  /**
+   * Records the message for `consumer` inside `tx`; false when it was recorded before (a
+   * duplicate: do nothing more).
+   */
+  async claim(tx: SqlExecutor, messageId: string, consumer: string): Promise<boolean> {
+    const inserted = await tx.$executeRaw`
+      INSERT INTO inbox_message (message_id, consumer)
+      VALUES (${messageId}, ${consumer})
+      ON CONFLICT DO NOTHING`;
+    return inserted === 1;
+  }
+
+  /**
+   * Runs `work` in a transaction with the inbox record; resolves 'duplicate' without running
+   * it when this consumer handled the message before.
+   */
+  async handleOnce<Tx extends SqlExecutor>(
+    database: TransactionRunner<Tx>,
+    context: Pick<MessageContext, 'envelope'>,
+    consumer: string,
+    work: (tx: Tx) => Promise<void>,
+  ): Promise<'handled' | 'duplicate'> {
+    return database.$transaction(async (tx) => {
+      if (!(await this.claim(tx, context.envelope.messageId, consumer))) return 'duplicate';
+      await work(tx);
+      return 'handled';
+    });
+  }
+}

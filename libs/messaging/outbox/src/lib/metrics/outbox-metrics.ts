@@ -1,0 +1,36 @@
+import type { Client } from 'pg';
+
+/** What an operator watches: is the outbox keeping up, and did anything give up? */
+export interface OutboxMetrics {
+  /** Rows written and not yet published (nor failed). */
+  pending: number;
+  /** Age of the oldest pending row; 0 when none. Rising means the relay is behind or stuck. */
+  oldestPendingAgeMs: number;
+  /** Rows in the failed state, waiting for someone to look. */
+  failed: number;
+  /** Rows this relay published since it started. */
+  publishedByThisRelay: number;
+  /** Rows this relay moved to the failed state since it started. */
+  failedByThisRelay: number;
+}
+
+export async function readOutboxTable(
+  client: Client,
+): Promise<Pick<OutboxMetrics, 'pending' | 'oldestPendingAgeMs' | 'failed'>> {
+  const { rows } = await client.query<{
+    pending: string;
+    oldest_ms: number | null;
+    failed: string;
+  }>(
+    `SELECT
+       (SELECT count(*) FROM outbox_message WHERE pending) AS pending,
+       (SELECT extract(epoch FROM now() - min(created_at)) * 1000
+          FROM outbox_message WHERE pending) AS oldest_ms,
+       (SELECT count(*) FROM outbox_message WHERE failed_at IS NOT NULL) AS failed`,
+  );
+  return {
+    pending: Number(rows[0].pending),
+    oldestPendingAgeMs: Math.max(0, Math.round(Number(rows[0].oldest_ms ?? 0))),
+    failed: Number(rows[0].failed),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The names the library's SQL uses, in one place. The tables themselves are defined once in
+ * libs/messaging/outbox/prisma/outbox.prisma, which every service's schema includes.
+ */
+export const OUTBOX_TABLE = 'outbox_message';
+export const INBOX_TABLE = 'inbox_message';
+
+/** Written rows NOTIFY this channel (delivered at commit), waking the relays at once. */
+export const OUTBOX_NOTIFY_CHANNEL = 'shopbus_outbox';
+
+/**
+ * Partition keys hash into this many slices; a relay owns whole slices, so each key is published
+ * by one relay at a time and keeps its order. More slices than relays lets the work spread.
+ */
+export const OUTBOX_SLICES = 64;
+
+/** Session advisory locks (two-int form) held by relays: one per owned slice, one per relay. */
+export const ADVISORY_LOCKS = {
+  slice: 0x5b05_0001,
+  relay: 0x5b05_0002,
+} as const;
+
+/**
+ * FNV-1a over the key's UTF-8 bytes: computed by the writer, stable across Postgres versions and
+ * languages, so the slice a key maps to never changes under a running outbox.
+ */
+export function sliceOf(partitionKey: string, slices = OUTBOX_SLICES): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(partitionKey, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % slices;
+}

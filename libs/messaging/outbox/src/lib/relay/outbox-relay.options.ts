@@ -1,0 +1,61 @@
+import type { MessagingLogger, Transport } from '@shopbus/messaging-core';
+
+export interface OutboxRelayOptions {
+  /** The service's own database, where its outbox table is. The relay holds one connection. */
+  databaseUrl: string;
+  /** Publishes with the broker's confirms; the service's started transport. */
+  transport: Transport;
+  /** Names this relay in logs and the database's connection list. Default 'outbox-relay'. */
+  name?: string;
+  /** Rows claimed and published per batch. Default 500. */
+  batchSize?: number;
+  /**
+   * Wake up on the writers' NOTIFY. Default true; false leaves only polling (to measure what
+   * NOTIFY buys, or behind a connection pooler that drops LISTEN).
+   */
+  listen?: boolean;
+  /** Look for work this often even without a NOTIFY. Default 1000 ms (100 ms without listen). */
+  pollIntervalMs?: number;
+  /** A row that failed this often is moved to the failed state. Default 10. */
+  maxAttempts?: number;
+  /** Delay before a failed row's next attempt: doubles per attempt from this. Default 1000 ms. */
+  retryInitialDelayMs?: number;
+  /** ...up to this. Default 60 000 ms. */
+  retryMaxDelayMs?: number;
+  /** While the broker (or database) is unreachable the relay waits from this... Default 200 ms. */
+  backoffInitialMs?: number;
+  /** ...doubling up to this between tries. Default 10 000 ms. */
+  backoffMaxMs?: number;
+  /** How often relays rebalance their slices. Default 2000 ms. */
+  rebalanceIntervalMs?: number;
+  /** Published outbox rows are deleted after this long. Default 24 h. */
+  publishedRetentionMs?: number;
+  /** Inbox records are deleted after this long (longer than any redelivery). Default 7 days. */
+  inboxRetentionMs?: number;
+  /** How often old rows are deleted. Default 60 000 ms. */
+  housekeepingIntervalMs?: number;
+  logger?: MessagingLogger;
+}
+
+export type ResolvedRelayOptions = Required<Omit<OutboxRelayOptions, 'logger'>> &
+  Pick<OutboxRelayOptions, 'logger'>;
+
+export function resolveRelayOptions(options: OutboxRelayOptions): ResolvedRelayOptions {
+  const listen = options.listen ?? true;
+  return {
+    name: 'outbox-relay',
+    batchSize: 500,
+    maxAttempts: 10,
+    retryInitialDelayMs: 1000,
+    retryMaxDelayMs: 60_000,
+    backoffInitialMs: 200,
+    backoffMaxMs: 10_000,
+    rebalanceIntervalMs: 2000,
+    publishedRetentionMs: 24 * 60 * 60 * 1000,
+    inboxRetentionMs: 7 * 24 * 60 * 60 * 1000,
+    housekeepingIntervalMs: 60_000,
+    pollIntervalMs: listen ? 1000 : 100,
+    ...options,
+    listen,
+  };
+}

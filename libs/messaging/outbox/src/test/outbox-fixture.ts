@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { consoleLogger, MessageBus, silentLogger } from '@shopbus/messaging-core';
+import { naming, RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
+import { BrokerAdmin, rabbitmqUrl, TestDatabase, uniqueName } from '@shopbus/testing';
+import { Outbox } from '../lib/outbox';
+import { Inbox } from '../lib/inbox';
+import { OutboxRelay } from '../lib/relay/outbox-relay';
+import type { OutboxRelayOptions } from '../lib/relay/outbox-relay.options';
+import { PrismaClient } from './generated/prisma/client';
+
+/**
+ * A service's worth of outbox: its own database (migrated from the test schema, which includes
+ * the shared outbox.prisma), a Prisma client, a transport on exchanges unique to this run, and
+ * relays started on demand. `close` stops and deletes all of it.
+ */
+export interface OutboxFixture {
+  database: TestDatabase;
+  prisma: PrismaClient;
+  transport: RabbitMqTransport;
+  bus: MessageBus;
+  outbox: Outbox;
+  inbox: Inbox;
+  admin: BrokerAdmin;
+  queueName(prefix: string): string;
+  startRelay(
+    options?: Partial<OutboxRelayOptions>,
+    beforeCommit?: () => Promise<void>,
+  ): Promise<OutboxRelay>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = path.join(__dirname, 'prisma', 'migrations');
+
+export async function startOutboxFixture(): Promise<OutboxFixture> {
+  const database = await TestDatabase.create('outbox', MIGRATIONS);
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+  const admin = await BrokerAdmin.connect();
+  const exchanges = {
+    eventsExchange: uniqueName('events'),
+    commandsExchange: uniqueName('commands'),
+    deadLetterExchange: uniqueName('dead-letter'),
+  };
+  admin.track({ exchanges: Object.values(exchanges) });
+  const transport = new RabbitMqTransport({
+    url: rabbitmqUrl(),
+    connectionName: 'outbox test',
+    ...exchanges,
+    logger: silentLogger,
+    reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
+  });
+  await transport.start();
+  const bus = new MessageBus(transport, {
+    source: 'outbox-test',
+    logger: silentLogger,
+    recoverability: { immediateAttempts: 1, redeliveryDelaysMs: [] },
+  });
+  const relays: OutboxRelay[] = [];
+
+  return {
+    database,
+    prisma,
+    transport,
+    bus,
+    outbox: new Outbox(bus),
+    inbox: new Inbox(),
+    admin,
+    queueName(prefix) {
+      const name = uniqueName(prefix);
+      admin.track({ queues: [name, naming.deadLetterQueue(name)] });
+      return name;
+    },
+    async startRelay(options = {}, beforeCommit) {
+      const relay = new OutboxRelay(
+        {
+          databaseUrl: database.url,
+          transport,
+          logger: process.env.DEBUG_RELAY ? consoleLogger : silentLogger,
+          backoffInitialMs: 50,
+          backoffMaxMs: 500,
+          rebalanceIntervalMs: 200,
+          ...options,
+        },
+        beforeCommit,
+      );
+      relays.push(relay);
+      await relay.start();
+      return relay;
+    },
+    async close() {
+      await Promise.all(relays.map((relay) => relay.stop()));
+      await transport.close();
+      await prisma.$disconnect();
+      await admin.cleanUp();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,294 @@
+import { handlerFor, type MessageEnvelope } from '@shopbus/messaging-core';
+import { brokerControl, Countdown, until } from '@shopbus/testing';
+import { Registry } from 'prom-client';
+import { registerOutboxMetrics } from '../lib/metrics/prometheus-outbox-metrics';
+import { NobodyListens, OrderNoted } from './test-contracts';
+import { startOutboxFixture, type OutboxFixture } from './outbox-fixture';
+
+type Noted = MessageEnvelope<{ orderId: string; key: string; seq: number }>;
+
+describe('the transactional outbox and its relay', () => {
+  let fixture: OutboxFixture;
+
+  beforeEach(async () => {
+    fixture = await startOutboxFixture();
+  });
+  afterEach(() => fixture.close());
+
+  /** A subscriber to OrderNoted that records every delivery, duplicates included, in order. */
+  const subscribe = async () => {
+    const received = new Countdown<Noted>();
+    await fixture.bus.subscribe({
+      queue: fixture.queueName('noted'),
+      prefetch: 50,
+      handlers: [handlerFor(OrderNoted, async (_, { envelope }) => received.record(envelope))],
+    });
+    return received;
+  };
+
+  /** Writes an order row and its events in one transaction. */
+  const placeOrder = (orderId: string, events: number, key = orderId) =>
+    fixture.prisma.$transaction(async (tx) => {
+      await tx.testOrder.create({ data: { id: orderId, status: 'placed' } });
+      for (let seq = 1; seq <= events; seq += 1) {
+        await fixture.outbox.publish(tx, OrderNoted, { orderId, key, seq }, { partitionKey: key });
+      }
+    });
+
+  it('publishes exactly the committed events and nothing of a rolled-back transaction', async () => {
+    const received = await subscribe();
+    await fixture.startRelay();
+
+    await placeOrder('committed', 3);
+    await expect(
+      fixture.prisma.$transaction(async (tx) => {
+        await fixture.outbox.publish(tx, OrderNoted, { orderId: 'rolled-back', key: 'x', seq: 1 });
+        throw new Error('business rule violated');
+      }),
+    ).rejects.toThrow('business rule violated');
+    await received.reach(3);
+
+    const rows = await fixture.database.query<{ order_id: string; published: boolean }>(
+      `SELECT payload->>'orderId' AS order_id, published_at IS NOT NULL AS published
+         FROM outbox_message ORDER BY sequence`,
+    );
+    expect(rows).toEqual([
+      { order_id: 'committed', published: true },
+      { order_id: 'committed', published: true },
+      { order_id: 'committed', published: true },
+    ]);
+    expect(received.seen.map((e) => e.payload.seq)).toEqual([1, 2, 3]);
+    expect(await fixture.prisma.testOrder.count()).toBe(1);
+  });
+
+  it('is woken by NOTIFY at commit, not by polling', async () => {
+    const received = await subscribe();
+    // A poll interval far beyond the wait below: only the notification can deliver in time.
+    const relay = await fixture.startRelay({
+      pollIntervalMs: 120_000,
+      rebalanceIntervalMs: 120_000,
+    });
+    expect(relay.ownedSlices).toHaveLength(64);
+
+    await placeOrder('notified', 1);
+    await received.reach(1, 5_000, 'events woken by NOTIFY');
+  });
+
+  it('keeps committed events while the broker is down and publishes them once it is back', async () => {
+    const received = await subscribe();
+    await fixture.startRelay();
+    await brokerControl.stopApp();
+    try {
+      await placeOrder('during-outage', 5);
+      const pending = await fixture.database.query<{ n: string }>(
+        'SELECT count(*) AS n FROM outbox_message WHERE pending',
+      );
+      expect(Number(pending[0].n)).toBe(5);
+    } finally {
+      await brokerControl.startApp();
+    }
+    await received.reach(5, 30_000);
+    expect(received.seen.map((e) => e.payload.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a crash between the confirms and the marks redelivers the batch, and the inbox keeps each effect single', async () => {
+    const deliveries = new Countdown<string>();
+    const effects = new Countdown<string>();
+    await fixture.bus.subscribe({
+      queue: fixture.queueName('effects'),
+      handlers: [
+        handlerFor(OrderNoted, async ({ orderId, seq }, context) => {
+          deliveries.record(context.envelope.messageId);
+          const outcome = await fixture.inbox.handleOnce(
+            fixture.prisma,
+            context,
+            'test.effects',
+            async (tx) => {
+              await tx.testOrder.create({ data: { id: `${orderId}-${seq}`, status: 'effect' } });
+            },
+          );
+          if (outcome === 'handled') effects.record(context.envelope.messageId);
+        }),
+      ],
+    });
+    let crashes = 0;
+    await fixture.startRelay({}, async () => {
+      if (crashes === 0) {
+        crashes += 1;
+        throw new Error('relay process killed after the broker confirmed the batch');
+      }
+    });
+
+    await placeOrder('crash', 4);
+    await deliveries.reach(8);
+
+    expect(crashes).toBe(1);
+    expect(new Set(deliveries.seen).size).toBe(4);
+    expect(effects.seen).toHaveLength(4);
+    expect(await fixture.prisma.testOrder.count({ where: { status: 'effect' } })).toBe(4);
+    const pending = await fixture.database.query<{ n: string }>(
+      'SELECT count(*) AS n FROM outbox_message WHERE pending',
+    );
+    expect(Number(pending[0].n)).toBe(0);
+  });
+
+  it('moves a row that keeps failing to the failed state after N attempts, without holding up other keys', async () => {
+    const received = await subscribe();
+    const relay = await fixture.startRelay({ maxAttempts: 3, retryInitialDelayMs: 100 });
+
+    await fixture.prisma.$transaction(async (tx) => {
+      await fixture.outbox.publish(tx, NobodyListens, { n: 1 }, { partitionKey: 'stuck' });
+      await fixture.outbox.publish(
+        tx,
+        OrderNoted,
+        { orderId: 'behind-the-stuck-one', key: 'stuck', seq: 2 },
+        { partitionKey: 'stuck' },
+      );
+    });
+    await placeOrder('other-key', 1);
+
+    const [first] = await received.reach(1);
+    expect(first.payload.orderId).toBe('other-key');
+    // The stuck key's next event waits for the failing row and comes only after it gave up.
+    const [, second] = await received.reach(2);
+    expect(second.payload.orderId).toBe('behind-the-stuck-one');
+
+    const [failed] = await fixture.database.query<{
+      attempts: number;
+      last_error: string;
+      failed: boolean;
+      pending: boolean;
+    }>(
+      `SELECT attempts, last_error, failed_at IS NOT NULL AS failed, pending
+         FROM outbox_message WHERE message_type = 'test.nobody-listens'`,
+    );
+    expect(failed).toMatchObject({ attempts: 3, failed: true, pending: false });
+    expect(failed.last_error).toMatch(/^UnroutableMessageError: .*NO_ROUTE/);
+    expect(await relay.metrics()).toMatchObject({ pending: 0, failed: 1, failedByThisRelay: 1 });
+  });
+
+  const rowCount = async (where: string) =>
+    Number(
+      (
+        await fixture.database.query<{ n: string }>(
+          `SELECT count(*) AS n FROM outbox_message WHERE ${where}`,
+        )
+      )[0].n,
+    );
+
+  it('reports pending rows, the oldest one’s age and failures, also to Prometheus', async () => {
+    const relay = await fixture.startRelay({ maxAttempts: 1 });
+    await fixture.prisma.$transaction(async (tx) => {
+      await fixture.outbox.publish(tx, NobodyListens, { n: 1 });
+      await fixture.outbox.publish(tx, NobodyListens, { n: 2 });
+    });
+    await until(async () => (await rowCount('failed_at IS NOT NULL')) === 2, 'two rows failing');
+    await relay.stop();
+    await placeOrder('waiting', 3);
+
+    const metrics = await relay.metrics();
+    expect(metrics).toMatchObject({
+      pending: 3,
+      failed: 2,
+      failedByThisRelay: 2,
+      publishedByThisRelay: 0,
+    });
+    expect(metrics.oldestPendingAgeMs).toBeGreaterThanOrEqual(0);
+    const registry = new Registry();
+    registerOutboxMetrics(registry, relay);
+    const text = await registry.metrics();
+    expect(text).toContain('shopbus_outbox_pending_messages 3');
+    expect(text).toContain('shopbus_outbox_failed_messages 2');
+    expect(text).toContain('shopbus_outbox_gave_up_total 2');
+    expect(text).toMatch(/shopbus_outbox_oldest_pending_age_seconds \d/);
+  });
+
+  it('retryFailed puts given-up rows back, and they are published once they can be', async () => {
+    const relay = await fixture.startRelay({ maxAttempts: 1 });
+    await fixture.prisma.$transaction((tx) => fixture.outbox.publish(tx, NobodyListens, { n: 7 }));
+    await until(async () => (await rowCount('failed_at IS NOT NULL')) === 1, 'the row failing');
+
+    const heard = new Countdown<number>();
+    await fixture.bus.subscribe({
+      queue: fixture.queueName('late-listener'),
+      handlers: [handlerFor(NobodyListens, async ({ n }) => heard.record(n))],
+    });
+    expect(await relay.retryFailed()).toBe(1);
+    expect(await heard.reach(1)).toEqual([7]);
+    await until(
+      async () => (await rowCount('published_at IS NOT NULL')) === 1,
+      'the row published',
+    );
+  });
+
+  it('deletes published rows and inbox records after their retention, and keeps failed ones', async () => {
+    const received = await subscribe();
+    await fixture.prisma.$transaction(async (tx) => {
+      await fixture.inbox.claim(tx, 'old-message', 'test.consumer');
+    });
+    await fixture.database.query(
+      `UPDATE inbox_message SET received_at = now() - interval '8 days'`,
+    );
+    await fixture.prisma.$transaction((tx) =>
+      fixture.inbox.claim(tx, 'new-message', 'test.consumer'),
+    );
+    await fixture.prisma.$transaction((tx) => fixture.outbox.publish(tx, NobodyListens, { n: 1 }));
+    await fixture.startRelay({
+      maxAttempts: 1,
+      publishedRetentionMs: 0,
+      housekeepingIntervalMs: 50,
+    });
+
+    await placeOrder('expiring', 2);
+    await received.reach(2);
+    await until(
+      async () => (await rowCount('published_at IS NOT NULL')) === 0,
+      'published rows deleted',
+    );
+
+    expect(await rowCount('failed_at IS NOT NULL')).toBe(1);
+    // The inbox is cleaned right after the outbox, in the same round.
+    await until(
+      async () => (await fixture.database.query('SELECT 1 FROM inbox_message')).length === 1,
+      'the old inbox record deleted',
+    );
+    const inbox = await fixture.database.query<{ message_id: string }>(
+      'SELECT message_id FROM inbox_message',
+    );
+    expect(inbox).toEqual([{ message_id: 'new-message' }]);
+  });
+
+  it('a second delivery of a message handled before is recognised inside the transaction and changes nothing', async () => {
+    const context = {
+      envelope: fixture.bus.envelope(OrderNoted, { orderId: 'o', key: 'k', seq: 1 }),
+    };
+    const handle = () =>
+      fixture.inbox.handleOnce(fixture.prisma, context, 'test.consumer', async (tx) => {
+        await tx.testOrder.create({ data: { id: 'effect-of-o', status: 'effect' } });
+      });
+
+    const outcomes = await Promise.all([handle(), handle()]);
+
+    expect(outcomes.sort()).toEqual(['duplicate', 'handled']);
+    expect(await fixture.prisma.testOrder.count()).toBe(1);
+    expect(await handle()).toBe('duplicate');
+  });
+
+  it('a failing handler leaves no inbox record, so the redelivery does the work', async () => {
+    const context = {
+      envelope: fixture.bus.envelope(OrderNoted, { orderId: 'o', key: 'k', seq: 1 }),
+    };
+    await expect(
+      fixture.inbox.handleOnce(fixture.prisma, context, 'test.consumer', async (tx) => {
+        await tx.testOrder.create({ data: { id: 'half-done', status: 'effect' } });
+        throw new Error('handler failed after its first write');
+      }),
+    ).rejects.toThrow('handler failed');
+    expect(await fixture.prisma.testOrder.count()).toBe(0);
+    expect(
+      await fixture.inbox.handleOnce(fixture.prisma, context, 'test.consumer', async (tx) => {
+        await tx.testOrder.create({ data: { id: 'done', status: 'effect' } });
+      }),
+    ).toBe('handled');
+  });
+});

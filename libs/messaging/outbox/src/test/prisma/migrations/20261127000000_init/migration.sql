@@ -1,0 +1,57 @@
+-- CreateTable
+CREATE TABLE "outbox_message" (
+    "sequence" BIGSERIAL NOT NULL,
+    "message_id" UUID NOT NULL,
+    "partition_key" TEXT NOT NULL,
+    "slice" SMALLINT NOT NULL,
+    "intent" VARCHAR(8) NOT NULL,
+    "message_type" TEXT NOT NULL,
+    "exchange" TEXT,
+    "routing_key" TEXT,
+    "queue" TEXT,
+    "metadata" JSONB NOT NULL,
+    "payload" JSONB NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "last_error" TEXT,
+    "next_attempt_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "published_at" TIMESTAMPTZ(3),
+    "failed_at" TIMESTAMPTZ(3),
+    "pending" BOOLEAN NOT NULL DEFAULT true,
+
+    CONSTRAINT "outbox_message_pkey" PRIMARY KEY ("sequence")
+);
+
+-- CreateTable
+CREATE TABLE "inbox_message" (
+    "message_id" TEXT NOT NULL,
+    "consumer" TEXT NOT NULL,
+    "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "inbox_message_pkey" PRIMARY KEY ("message_id","consumer")
+);
+
+-- CreateTable
+CREATE TABLE "test_order" (
+    "id" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "test_order_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "outbox_message_message_id_key" ON "outbox_message"("message_id");
+
+-- CreateIndex
+CREATE INDEX "outbox_message_pending_idx" ON "outbox_message"("pending", "slice", "sequence");
+
+-- CreateIndex
+CREATE INDEX "outbox_message_partition_idx" ON "outbox_message"("partition_key", "sequence");
+
+-- CreateIndex
+CREATE INDEX "outbox_message_published_idx" ON "outbox_message"("published_at");
+
+-- CreateIndex
+CREATE INDEX "inbox_message_received_idx" ON "inbox_message"("received_at");
+

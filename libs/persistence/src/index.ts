@@ -1,0 +1,2 @@
+export * from './lib/prisma-config';
+export * from './lib/prisma-migrate-adapter';
