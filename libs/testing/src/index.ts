@@ -3,3 +3,4 @@ export * from './lib/broker-admin';
 export * from './lib/broker-control';
 export * from './lib/signals';
 export * from './lib/test-database';
+export * from './lib/bench-stats';

@@ -10,7 +10,7 @@ import { connect, type ChannelModel, type Options } from 'amqplib';
 import { z } from 'zod';
 import { defineCommand, handlerFor, MessageBus, silentLogger } from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '../src/lib/rabbitmq-transport';
-import { median, percentile, printTable, samplePayload, type Row } from './bench-stats';
+import { median, paced, percentile, printTable, samplePayload, type Row } from '@shopbus/testing';
 
 const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -138,7 +138,7 @@ async function plainLatency(
       if (samples.length === total) resolve();
     });
   });
-  await paced(total, (n) => {
+  await paced(total, LATENCY_RATE, (n) => {
     const payload = { ...samplePayload(n), sentAt: performance.now() };
     confirm.publish(
       '',
@@ -224,7 +224,7 @@ async function libraryLatency(
       }),
     ],
   });
-  await paced(total, (n) => {
+  await paced(total, LATENCY_RATE, (n) => {
     void publisher.send(
       BenchMessage,
       { ...samplePayload(n), sentAt: performance.now() },
@@ -234,20 +234,6 @@ async function libraryLatency(
   await done;
   await subscription.stop();
   return samples;
-}
-
-/** Calls `send` `total` times at LATENCY_RATE per second, in 1 ms steps, catching up if late. */
-async function paced(total: number, send: (n: number) => void): Promise<void> {
-  const started = performance.now();
-  let n = 0;
-  while (n < total) {
-    const due = Math.min(
-      total,
-      Math.floor(((performance.now() - started) / 1000) * LATENCY_RATE) + 1,
-    );
-    while (n < due) send(n++);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
 }
 
 async function fill(connection: ChannelModel, target: string, count: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { consoleLogger, MessageBus, silentLogger } from '@shopbus/messaging-core';
@@ -27,6 +28,11 @@ export interface OutboxFixture {
     options?: Partial<OutboxRelayOptions>,
     beforeCommit?: () => Promise<void>,
   ): Promise<OutboxRelay>;
+  /**
+   * Starts crashing-relay.process.ts and resolves once its relay runs; `ended` resolves with
+   * the signal that ended the process.
+   */
+  startCrashingRelayProcess(): Promise<{ ended: Promise<NodeJS.Signals | null> }>;
   close(): Promise<void>;
 }
 
@@ -86,6 +92,27 @@ export async function startOutboxFixture(): Promise<OutboxFixture> {
       relays.push(relay);
       await relay.start();
       return relay;
+    },
+    async startCrashingRelayProcess() {
+      const child = fork(
+        path.join(__dirname, 'crashing-relay.process.ts'),
+        [database.url, JSON.stringify({ url: rabbitmqUrl(), ...exchanges })],
+        {
+          execArgv: ['--import', 'tsx'],
+          env: {
+            ...process.env,
+            TSX_TSCONFIG_PATH: path.join(__dirname, '../../../../../tsconfig.base.json'),
+          },
+        },
+      );
+      const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.once('exit', (_, signal) => resolve(signal)),
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.once('message', () => resolve());
+        child.once('exit', (code) => reject(new Error(`the relay process exited early (${code})`)));
+      });
+      return { ended };
     },
     async close() {
       await Promise.all(relays.map((relay) => relay.stop()));

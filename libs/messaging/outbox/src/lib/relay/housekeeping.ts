@@ -18,6 +18,7 @@ export async function deleteExpiredRows(
       `DELETE FROM outbox_message WHERE sequence IN (
          SELECT sequence FROM outbox_message
           WHERE published_at < now() - make_interval(secs => $1::float8 / 1000)
+          ORDER BY sequence -- the oldest rows come first in the primary key: no index of its own
           LIMIT $2)`,
       [publishedRetentionMs, CHUNK],
     );

@@ -10,7 +10,7 @@ import {
   type OutboxRelayOptions,
   type ResolvedRelayOptions,
 } from './outbox-relay.options';
-import { relayBatch } from './relay-batch';
+import { drainSlices } from './drain-slices';
 import { SliceOwnership } from './slice-ownership';
 import { WakeSignal } from './wake-signal';
 
@@ -31,6 +31,8 @@ export class OutboxRelay {
   private readonly wake = new WakeSignal();
   private readonly backoff: Backoff;
   private client?: pg.Client;
+  /** Connections the batches take turns on (with `client`), so database and broker work overlap. */
+  private batchClients: pg.Client[] = [];
   private ownership?: SliceOwnership;
   private loop?: Promise<void>;
   private stopping = false;
@@ -137,8 +139,8 @@ export class OutboxRelay {
     }
 
     this.wake.clear();
-    const outcome = await relayBatch(
-      client,
+    const outcome = await drainSlices(
+      [client, ...this.batchClients],
       this.options.transport,
       ownership.slices,
       this.options,
@@ -156,10 +158,9 @@ export class OutboxRelay {
       return;
     }
     this.backoff.reset();
-    if (outcome.claimed < this.options.batchSize) {
-      // Sleep no longer than the next rebalance, so a relay that owns nothing yet soon asks again.
-      await this.wake.wait(Math.min(this.options.pollIntervalMs, this.options.rebalanceIntervalMs));
-    }
+    // Drained: sleep until a NOTIFY, or the poll interval, and no longer than the next
+    // rebalance, so that a relay that owns nothing yet soon asks again.
+    await this.wake.wait(Math.min(this.options.pollIntervalMs, this.options.rebalanceIntervalMs));
   }
 
   private async connect(): Promise<void> {
@@ -175,21 +176,37 @@ export class OutboxRelay {
       client.on('notification', () => this.wake.notify());
       await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
     }
-    const ownership = new SliceOwnership(client);
-    await ownership.join();
-    await ownership.rebalance();
-    this.lastRebalance = Date.now();
-    this.client = client;
-    this.ownership = ownership;
+    const batchClients = [1, 2].map(
+      (n) =>
+        new pg.Client({
+          connectionString: this.options.databaseUrl,
+          application_name: `${this.options.name} (batches ${n})`,
+        }),
+    );
+    for (const extra of batchClients) extra.on('error', () => undefined);
+    try {
+      await Promise.all(batchClients.map((extra) => extra.connect()));
+      const ownership = new SliceOwnership(client);
+      await ownership.join();
+      await ownership.rebalance();
+      this.lastRebalance = Date.now();
+      this.client = client;
+      this.batchClients = batchClients;
+      this.ownership = ownership;
+    } catch (error) {
+      await Promise.all([client, ...batchClients].map((each) => each.end().catch(() => undefined)));
+      throw error;
+    }
   }
 
   private async disconnect(): Promise<void> {
-    const client = this.client;
+    const clients = [this.client, ...this.batchClients];
     this.client = undefined;
+    this.batchClients = [];
     this.ownership?.forget();
     this.ownership = undefined;
     // Closing the session releases every advisory lock it held: the slices go to other relays.
-    await client?.end().catch(() => undefined);
+    await Promise.all(clients.map((client) => client?.end().catch(() => undefined)));
   }
 
   /** Backs off: a NOTIFY does not cut this short, stopping does. */

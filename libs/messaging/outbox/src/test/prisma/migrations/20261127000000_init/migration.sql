@@ -44,13 +44,10 @@ CREATE TABLE "test_order" (
 CREATE UNIQUE INDEX "outbox_message_message_id_key" ON "outbox_message"("message_id");
 
 -- CreateIndex
-CREATE INDEX "outbox_message_pending_idx" ON "outbox_message"("pending", "slice", "sequence");
+CREATE INDEX "outbox_message_pending_idx" ON "outbox_message"("pending", "sequence");
 
 -- CreateIndex
-CREATE INDEX "outbox_message_partition_idx" ON "outbox_message"("partition_key", "sequence");
-
--- CreateIndex
-CREATE INDEX "outbox_message_published_idx" ON "outbox_message"("published_at");
+CREATE INDEX "outbox_message_retry_idx" ON "outbox_message"("pending", "next_attempt_at");
 
 -- CreateIndex
 CREATE INDEX "inbox_message_received_idx" ON "inbox_message"("received_at");

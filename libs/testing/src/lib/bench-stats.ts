@@ -1,4 +1,4 @@
-/** Small statistics for the benchmarks: medians over rounds, percentiles over samples. */
+/** Small statistics for the benchmarks (`npm run bench:*`): medians over rounds, percentiles over samples. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -21,11 +21,11 @@ export interface Row {
   lowerIsBetter?: boolean;
 }
 
-/** Prints the comparison table: the library's figure as a ratio of plain amqplib's. */
-export function printTable(title: string, rows: readonly Row[]): void {
+/** Prints the comparison table: the library's figure as a ratio of the plain baseline's. */
+export function printTable(title: string, rows: readonly Row[], baseline = 'plain amqplib'): void {
   const format = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
   console.log(`\n${title}`);
-  console.log('| metric | plain amqplib | shopbus | shopbus vs plain |');
+  console.log(`| metric | ${baseline} | shopbus | shopbus vs plain |`);
   console.log('|---|---:|---:|---:|');
   for (const row of rows) {
     const ratio = row.lowerIsBetter
@@ -50,4 +50,15 @@ export function samplePayload(n: number): {
     orderId: '0190f7a2-6c1e-7b3a-9c4d-5e6f7a8b9c0d',
     note: 'x'.repeat(220),
   };
+}
+
+/** Calls `send` `total` times at `rate` per second, in 1 ms steps, catching up if late. */
+export async function paced(total: number, rate: number, send: (n: number) => void): Promise<void> {
+  const started = performance.now();
+  let n = 0;
+  while (n < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    while (n < due) send(n++);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }

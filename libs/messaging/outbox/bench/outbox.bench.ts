@@ -1,0 +1,366 @@
+/**
+ * `npm run bench:outbox`: the outbox relay against plain confirmed publishing, in one run on one
+ * broker and one Postgres, with a live consumer draining the queue throughout:
+ *
+ * 1. Throughput: the relay draining BENCH_ROWS (default 100 000) committed rows, against plain
+ *    amqplib publishing the same payloads with the same properties, confirms awaited per batch of
+ *    500 (the relay's batch size).
+ * 2. Commit→consumer latency at 200 events/s for 10 s: the relay woken by LISTEN/NOTIFY, the
+ *    relay polling every 100 ms without NOTIFY, and the raw baseline of publishing straight
+ *    after a plain pg commit (no outbox, so an event is lost if the process dies in between).
+ *
+ * RABBITMQ_URL and DATABASE_URL select the services (defaults: the local ones). A database of
+ * its own is created for the run and dropped afterwards.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { connect, type ConfirmChannel, type Options } from 'amqplib';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { z } from 'zod';
+import { defineEvent, MessageBus, silentLogger } from '@shopbus/messaging-core';
+import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
+import {
+  paced,
+  percentile,
+  printTable,
+  samplePayload,
+  TestDatabase,
+  type Row,
+} from '@shopbus/testing';
+import { Outbox } from '../src/lib/outbox';
+import { sliceOf } from '../src/lib/outbox-table';
+import { OutboxRelay } from '../src/lib/relay/outbox-relay';
+import { PrismaClient } from '../src/test/generated/prisma/client';
+
+process.env.RABBITMQ_URL ??= 'amqp://guest:guest@127.0.0.1:5672';
+process.env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
+const rabbitmqUrl = process.env.RABBITMQ_URL;
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const BATCH = 500;
+const RATE = 200;
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+const PARTITION_KEYS = 1000;
+
+const BenchEvent = defineEvent(
+  'bench.outbox-event',
+  z.object({ n: z.number(), sentAt: z.number(), orderId: z.string(), note: z.string() }),
+);
+const run = `bench.outbox.${process.pid}`;
+const exchanges = {
+  eventsExchange: `${run}.events`,
+  commandsExchange: `${run}.commands`,
+  deadLetterExchange: `${run}.dead-letter`,
+};
+const queueName = `${run}.consumer`;
+
+/** The consumer process (live-consumer.ts): reports when each message id arrived. */
+class LiveConsumer {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(): Promise<LiveConsumer> {
+    const child = fork(path.join(__dirname, 'live-consumer.ts'), [rabbitmqUrl, queueName], {
+      execArgv: ['--import', 'tsx'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`the consumer exited with ${code}`)));
+    });
+    return new LiveConsumer(child);
+  }
+
+  /** Waits for `count` arrivals since the last call; their ids and times (ms, machine clock). */
+  collect(count: number): Promise<Map<string, number>> {
+    return new Promise((resolve) => {
+      this.child.once('message', (message: { arrivals: [string, number][] }) =>
+        resolve(new Map(message.arrivals)),
+      );
+      this.child.send({ type: 'collect', count });
+    });
+  }
+
+  stop(): void {
+    this.child.disconnect();
+  }
+}
+
+/** Now, on the clock the consumer process uses. */
+const now = () => performance.timeOrigin + performance.now();
+
+function wireProperties(id: string): Options.Publish {
+  const now = new Date();
+  return {
+    messageId: id,
+    correlationId: id,
+    type: BenchEvent.type,
+    appId: 'bench',
+    timestamp: Math.floor(now.getTime() / 1000),
+    contentType: 'application/json',
+    persistent: true,
+    headers: { 'message-version': 1, 'conversation-id': id, 'sent-at': now.toISOString() },
+  };
+}
+
+const benchId = (n: number) => `0190f7a2-6c1e-7b3a-9c4d-${String(n).padStart(12, '0')}`;
+
+async function plainThroughput(channel: ConfirmChannel, consumer: LiveConsumer): Promise<number> {
+  const started = performance.now();
+  for (let sent = 0; sent < ROWS; sent += BATCH) {
+    for (let n = sent; n < Math.min(ROWS, sent + BATCH); n += 1) {
+      channel.publish(
+        exchanges.eventsExchange,
+        BenchEvent.type,
+        Buffer.from(JSON.stringify(samplePayload(n))),
+        {
+          ...wireProperties(benchId(n)),
+          mandatory: true,
+        },
+      );
+    }
+    await channel.waitForConfirms();
+  }
+  const elapsed = performance.now() - started;
+  await consumer.collect(ROWS);
+  return ROWS / (elapsed / 1000);
+}
+
+/** Writes ROWS committed outbox rows in bulk (not measured): what piled up while no relay ran. */
+async function fillOutbox(db: pg.Client, bus: MessageBus): Promise<void> {
+  await db.query('TRUNCATE outbox_message');
+  const CHUNK = 5000;
+  for (let start = 0; start < ROWS; start += CHUNK) {
+    const [ids, keys, metadata, payloads]: string[][] = [[], [], [], []];
+    const slices: number[] = [];
+    for (let n = start; n < Math.min(ROWS, start + CHUNK); n += 1) {
+      const { payload, ...meta } = bus.envelope(BenchEvent, samplePayload(n));
+      const key = `order-${n % PARTITION_KEYS}`;
+      ids.push(meta.messageId);
+      keys.push(key);
+      slices.push(sliceOf(key));
+      metadata.push(JSON.stringify(meta));
+      payloads.push(JSON.stringify(payload));
+    }
+    await db.query(
+      `INSERT INTO outbox_message (message_id, partition_key, slice, intent, message_type, metadata, payload)
+       SELECT id, key, slice, 'publish', $6, meta::jsonb, body::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[]) AS t(id, key, slice, meta, body)`,
+      [ids, keys, slices, metadata, payloads, BenchEvent.type],
+    );
+  }
+}
+
+async function relayThroughput(
+  databaseUrl: string,
+  transport: RabbitMqTransport,
+  consumer: LiveConsumer,
+): Promise<number> {
+  const arrived = consumer.collect(ROWS);
+  const relay = new OutboxRelay({ databaseUrl, transport, batchSize: BATCH, logger: silentLogger });
+  const started = performance.now();
+  await relay.start();
+  await arrived;
+  // Drained = every row marked, which follows the last confirms by one UPDATE.
+  while ((await relay.metrics()).pending > 0)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  const elapsed = performance.now() - started;
+  await relay.stop();
+  return ROWS / (elapsed / 1000);
+}
+
+/** Commits one business row and its event per tick at RATE/s; returns commit→arrival latencies. */
+async function outboxLatency(
+  prisma: PrismaClient,
+  outbox: Outbox,
+  consumer: LiveConsumer,
+): Promise<number[]> {
+  const committed = new Map<string, number>();
+  const writes: Promise<void>[] = [];
+  const total = RATE * LATENCY_SECONDS;
+  await paced(total, RATE, (n) => {
+    writes.push(
+      (async () => {
+        const id = await prisma.$transaction(async (tx) => {
+          await tx.testOrder.create({
+            data: { id: `${process.pid}-${Date.now()}-${n}`, status: 'placed' },
+          });
+          return (await outbox.publish(tx, BenchEvent, samplePayload(n))).messageId;
+        });
+        committed.set(id, now());
+      })(),
+    );
+  });
+  await Promise.all(writes);
+  return latencies(committed, await consumer.collect(total));
+}
+
+/** The raw baseline: a plain pg commit, then a publish straight to the broker, confirmed. */
+async function directLatency(
+  pool: pg.Pool,
+  channel: ConfirmChannel,
+  consumer: LiveConsumer,
+): Promise<number[]> {
+  const committed = new Map<string, number>();
+  const writes: Promise<void>[] = [];
+  const total = RATE * LATENCY_SECONDS;
+  await paced(total, RATE, (n) => {
+    writes.push(
+      (async () => {
+        const id = benchId(1_000_000 + n);
+        await pool.query(`INSERT INTO test_order (id, status) VALUES ($1, 'placed')`, [
+          `direct-${process.pid}-${n}`,
+        ]);
+        committed.set(id, now());
+        await new Promise<void>((resolve, reject) =>
+          channel.publish(
+            exchanges.eventsExchange,
+            BenchEvent.type,
+            Buffer.from(JSON.stringify(samplePayload(n))),
+            wireProperties(id),
+            (error) => (error ? reject(error) : resolve()),
+          ),
+        );
+      })(),
+    );
+  });
+  await Promise.all(writes);
+  return latencies(committed, await consumer.collect(total));
+}
+
+async function warmUp(prisma: PrismaClient, outbox: Outbox, pool: pg.Pool): Promise<void> {
+  for (let n = 0; n < 300; n += 1) {
+    await prisma.$transaction(async (tx) => {
+      await tx.testOrder.create({ data: { id: `warm-up-${n}`, status: 'placed' } });
+      await outbox.publish(tx, BenchEvent, samplePayload(n));
+    });
+    await pool.query(`SELECT 1`);
+  }
+  await prisma.$executeRaw`DELETE FROM outbox_message`;
+}
+
+function latencies(committed: Map<string, number>, arrivals: Map<string, number>): number[] {
+  // A message can reach the consumer before the writer's commit promise resolves: that is 0 ms.
+  return [...committed]
+    .map(([id, at]) => Math.max(0, (arrivals.get(id) as number) - at))
+    .sort((a, b) => a - b);
+}
+
+async function main(): Promise<void> {
+  const database = await TestDatabase.create(
+    'bench_outbox',
+    path.join(__dirname, '../src/test/prisma/migrations'),
+  );
+  const admin = await connect(rabbitmqUrl);
+  const transport = new RabbitMqTransport({
+    url: rabbitmqUrl,
+    connectionName: 'bench relay',
+    ...exchanges,
+    logger: silentLogger,
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+  const db = new pg.Client({ connectionString: database.url });
+  const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+  let consumer: LiveConsumer | undefined;
+  try {
+    await transport.start();
+    const setup = await admin.createChannel();
+    await setup.assertQueue(queueName, { durable: true });
+    await setup.bindQueue(queueName, exchanges.eventsExchange, BenchEvent.type);
+    await setup.close();
+    await db.connect();
+    consumer = await LiveConsumer.start();
+    const bus = new MessageBus(transport, { source: 'bench', logger: silentLogger });
+    const outbox = new Outbox(bus);
+    const publisher = await admin.createConfirmChannel();
+
+    console.log(
+      `throughput: ${ROWS} rows of ~300 bytes, ${PARTITION_KEYS} partition keys, batches of ${BATCH}`,
+    );
+    const plain = await plainThroughput(publisher, consumer);
+    await fillOutbox(db, bus);
+    const relayed = await relayThroughput(database.url, transport, consumer);
+
+    // Not measured: Prisma's first transactions compile their queries and open connections, and
+    // the drain left dead rows that autovacuum would clear in a running service.
+    await warmUp(prisma, outbox, pool);
+    await db.query('VACUUM ANALYZE outbox_message');
+    console.log(`latency: ${RATE} events/s for ${LATENCY_SECONDS} s each`);
+    const direct = await directLatency(pool, publisher, consumer);
+    const notifyRelay = new OutboxRelay({
+      databaseUrl: database.url,
+      transport,
+      logger: silentLogger,
+    });
+    await notifyRelay.start();
+    const notified = await outboxLatency(prisma, outbox, consumer);
+    await notifyRelay.stop();
+    const pollingRelay = new OutboxRelay({
+      databaseUrl: database.url,
+      transport,
+      logger: silentLogger,
+      listen: false,
+      pollIntervalMs: 100,
+    });
+    await pollingRelay.start();
+    const polled = await outboxLatency(prisma, outbox, consumer);
+    await pollingRelay.stop();
+
+    const rows: Row[] = [
+      {
+        metric: `drain ${ROWS} rows (relay) vs publish them (plain), confirms per ${BATCH}`,
+        baseline: plain,
+        library: relayed,
+        unit: 'msg/s',
+      },
+      {
+        metric: `commit→consumer p50 at ${RATE}/s, relay woken by NOTIFY`,
+        baseline: percentile(direct, 50),
+        library: percentile(notified, 50),
+        unit: 'ms',
+        lowerIsBetter: true,
+      },
+      {
+        metric: `commit→consumer p99 at ${RATE}/s, relay woken by NOTIFY`,
+        baseline: percentile(direct, 99),
+        library: percentile(notified, 99),
+        unit: 'ms',
+        lowerIsBetter: true,
+      },
+      {
+        metric: `commit→consumer p50 at ${RATE}/s, relay polling every 100 ms`,
+        baseline: percentile(direct, 50),
+        library: percentile(polled, 50),
+        unit: 'ms',
+        lowerIsBetter: true,
+      },
+      {
+        metric: `commit→consumer p99 at ${RATE}/s, relay polling every 100 ms`,
+        baseline: percentile(direct, 99),
+        library: percentile(polled, 99),
+        unit: 'ms',
+        lowerIsBetter: true,
+      },
+    ];
+    printTable(
+      'Outbox benchmark (baseline: plain amqplib publish; for latency, published right after a plain pg commit)',
+      rows,
+      'plain amqplib / pg',
+    );
+  } finally {
+    const cleanup = await admin.createChannel();
+    await cleanup.deleteQueue(queueName);
+    for (const exchange of Object.values(exchanges)) await cleanup.deleteExchange(exchange);
+    consumer?.stop();
+    await transport.close();
+    await admin.close();
+    await prisma.$disconnect();
+    await db.end().catch(() => undefined);
+    await pool.end();
+    await database.drop();
+    process.exit(0);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,145 @@
+import type { Client } from 'pg';
+import { TransportDisconnectedError, type Transport } from '@shopbus/messaging-core';
+import { retryDelayMs } from './backoff';
+import type { OutboxRow } from './outbox-row';
+import type { ResolvedRelayOptions } from './outbox-relay.options';
+import type { PublishResult } from './publish-in-key-order';
+
+/** Rows claimed in an open transaction on `client`: locked until `settle` or `abandon`. */
+export interface ClaimedBatch {
+  client: Client;
+  rows: OutboxRow[];
+}
+
+export interface BatchOutcome {
+  published: number;
+  /** Rows that failed their last attempt and were moved to the failed state. */
+  failed: number;
+  /** The transport was disconnected: nothing behind that was marked; the relay should back off. */
+  brokerDown: boolean;
+}
+
+/**
+ * Opens a transaction and locks the next due rows of the owned slices, oldest first, skipping
+ * rows another transaction holds (FOR UPDATE SKIP LOCKED). A row waiting out its retry delay
+ * holds back the later rows of its key, so a key's messages never overtake each other; other
+ * keys flow on.
+ */
+export async function claimBatch(
+  client: Client,
+  slices: readonly number[],
+  batchSize: number,
+): Promise<ClaimedBatch> {
+  // The claim must walk outbox_message_pending_idx in order and stop at the limit; right after
+  // a burst, before autovacuum has analyzed the table, the planner may prefer to read every
+  // pending row and sort them, so sorting is ruled out for this transaction.
+  await client.query('BEGIN; SET LOCAL enable_sort = off');
+  try {
+    const { rows } = await client.query<OutboxRow>(
+      `WITH held AS MATERIALIZED (
+         -- Keys with a row waiting out its retry delay (few), from that row on.
+         SELECT partition_key, min(sequence) AS from_sequence FROM outbox_message
+          WHERE pending AND next_attempt_at > now()
+          GROUP BY partition_key)
+       SELECT o.sequence, o.partition_key, o.intent, o.exchange, o.routing_key, o.queue,
+              o.metadata, o.payload::text AS body, o.attempts
+         FROM outbox_message o
+        WHERE o.pending AND o.slice = ANY($1::int[])
+          AND NOT EXISTS (SELECT 1 FROM held
+                           WHERE held.partition_key = o.partition_key
+                             AND held.from_sequence <= o.sequence)
+        ORDER BY o.pending, o.sequence -- the order of outbox_message_pending_idx: read, not sorted
+        LIMIT $2
+        FOR UPDATE OF o SKIP LOCKED`,
+      [slices, batchSize],
+    );
+    return { client, rows };
+  } catch (error) {
+    await abandonBatch({ client, rows: [] });
+    throw error;
+  }
+}
+
+/**
+ * Marks what the broker confirmed, charges the failures an attempt (moving a row that used its
+ * last one to the failed state), and commits. Rows held back are left as they were.
+ */
+export async function settleBatch(
+  batch: ClaimedBatch,
+  results: readonly PublishResult[],
+  transport: Transport,
+  options: ResolvedRelayOptions,
+  beforeCommit?: () => Promise<void>,
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { published: 0, failed: 0, brokerDown: false };
+  const published: string[] = [];
+  const failures: { row: OutboxRow; error: unknown }[] = [];
+  const disconnected: Extract<PublishResult, { status: 'failed' }>[] = [];
+  for (const result of results) {
+    if (result.status === 'published') published.push(result.row.sequence);
+    else if (result.status === 'failed') {
+      if (result.error instanceof TransportDisconnectedError) disconnected.push(result);
+      else failures.push({ row: result.row, error: result.error });
+    }
+  }
+  if (disconnected.length > 0) {
+    outcome.brokerDown = true;
+    // The broker went away, or closed the channel over one row (an exchange that does not
+    // exist): then the transport is still connected, and the row sent first among the failed is
+    // the culprit and is charged an attempt; the rows behind it failed with the channel.
+    if (transport.isConnected) {
+      const culprit = disconnected.reduce((a, b) => (a.sentAt <= b.sentAt ? a : b));
+      failures.push({ row: culprit.row, error: culprit.error });
+    }
+  }
+
+  const { client } = batch;
+  if (batch.rows.length === 0) {
+    await client.query('COMMIT');
+    return outcome;
+  }
+  try {
+    await beforeCommit?.();
+    if (published.length > 0) {
+      await client.query(
+        `UPDATE outbox_message SET published_at = now(), pending = false
+          WHERE sequence = ANY($1::bigint[])`,
+        [published],
+      );
+    }
+    for (const { row, error } of failures) {
+      const attempts = row.attempts + 1;
+      const giveUp = attempts >= options.maxAttempts;
+      await client.query(
+        `UPDATE outbox_message
+            SET attempts = $2, last_error = $3,
+                next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
+                failed_at = CASE WHEN $5 THEN now() END, pending = NOT $5
+          WHERE sequence = $1`,
+        [
+          row.sequence,
+          attempts,
+          errorText(error),
+          retryDelayMs(attempts, options.retryInitialDelayMs, options.retryMaxDelayMs),
+          giveUp,
+        ],
+      );
+      if (giveUp) outcome.failed += 1;
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await abandonBatch(batch);
+    throw error;
+  }
+  outcome.published = published.length;
+  return outcome;
+}
+
+/** Rolls the claim back: every row is pending again, as if this relay had never seen it. */
+export async function abandonBatch(batch: ClaimedBatch): Promise<void> {
+  await batch.client.query('ROLLBACK').catch(() => undefined);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,74 @@
+import type { Destination, OutboundMessage, Transport } from '@shopbus/messaging-core';
+import type { OutboxRow } from './outbox-row';
+
+/** `sentAt` orders the publishes as they went on the wire, across keys. */
+export type FailedPublish = { status: 'failed'; row: OutboxRow; error: unknown; sentAt: number };
+
+export type PublishResult =
+  | { status: 'published'; row: OutboxRow }
+  | FailedPublish
+  /** Not attempted: an earlier row of its key failed, and it must not overtake it. */
+  | { status: 'held-back'; row: OutboxRow };
+
+/**
+ * Publishes the rows of each partition key one after another, each only once the broker
+ * confirmed the one before, so a failure never lets a later message of the key through first;
+ * different keys run side by side, pipelined on the confirm channel. Rows of `heldKeys` (keys
+ * that failed in the batch before) are held back altogether.
+ */
+export async function publishInKeyOrder(
+  transport: Transport,
+  rows: readonly OutboxRow[],
+  heldKeys: ReadonlySet<string> = new Set(),
+): Promise<PublishResult[]> {
+  const byKey = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const chain = byKey.get(row.partition_key);
+    if (chain) chain.push(row);
+    else byKey.set(row.partition_key, [row]);
+  }
+  let sent = 0;
+  const chains = [...byKey].map(async ([key, chain]) => {
+    const results: PublishResult[] = [];
+    let blocked = heldKeys.has(key);
+    for (const row of chain) {
+      if (blocked) {
+        results.push({ status: 'held-back', row });
+        continue;
+      }
+      const sentAt = sent++;
+      try {
+        await publishRow(transport, row);
+        results.push({ status: 'published', row });
+      } catch (error) {
+        results.push({ status: 'failed', row, error, sentAt });
+        blocked = true;
+      }
+    }
+    return results;
+  });
+  return (await Promise.all(chains)).flat();
+}
+
+/** The keys whose rows did not all go out: the next batch must not publish past them. */
+export function keysNotPublished(results: readonly PublishResult[]): Set<string> {
+  return new Set(
+    results
+      .filter((result) => result.status !== 'published')
+      .map((result) => result.row.partition_key),
+  );
+}
+
+function publishRow(transport: Transport, row: OutboxRow): Promise<void> {
+  const message: OutboundMessage = { metadata: row.metadata, body: Buffer.from(row.body, 'utf8') };
+  if (row.intent === 'publish') return transport.publish(message);
+  return transport.send(message, destinationOf(row));
+}
+
+function destinationOf(row: OutboxRow): Destination | undefined {
+  if (row.queue) return { queue: row.queue };
+  if (row.exchange !== null) {
+    return { exchange: row.exchange, routingKey: row.routing_key ?? undefined };
+  }
+  return undefined;
+}
