@@ -6,7 +6,7 @@ import pg from 'pg';
  * @prisma/adapter-pg 6.19 bugs that only the migrate commands hit worked around, once for
  * every service:
  *
- * 1. prisma/prisma#27403 "Column type 'name' could not be deserialized": the schema engine's
+ * 1. Prisma issue #27403 "Column type 'name' could not be deserialized": the schema engine's
  *    introspection queries return pg_catalog columns of type `name` (oid 19) and `"char"`
  *    (oid 18), which the adapter refuses. Both are text on the wire, so results are relabelled
  *    as `text` before the adapter reads them.
