@@ -2,7 +2,7 @@ import { handlerFor, type MessageEnvelope } from '@shopbus/messaging-core';
 import { brokerControl, Countdown, until } from '@shopbus/testing';
 import { Registry } from 'prom-client';
 import { registerOutboxMetrics } from '../lib/metrics/prometheus-outbox-metrics';
-import { NobodyListens, OrderNoted } from './test-contracts';
+import { NobodyListens, OrderNoted, ShipOrder } from './test-contracts';
 import { startOutboxFixture, type OutboxFixture } from './outbox-fixture';
 
 type Noted = MessageEnvelope<{ orderId: string; key: string; seq: number }>;
@@ -70,6 +70,40 @@ describe('the transactional outbox and its relay', () => {
     ]);
     expect(received.seen.map((e) => e.payload.seq)).toEqual([1, 2, 3]);
     expect(await fixture.prisma.testOrder.count()).toBe(1);
+  });
+
+  it('sends commands through the outbox to a named queue and by the transport’s default routing', async () => {
+    const shipped = new Countdown<string>();
+    const queue = fixture.queueName('shipping');
+    await fixture.bus.subscribe({
+      queue,
+      handlers: [handlerFor(ShipOrder, async ({ orderId }) => shipped.record(orderId))],
+    });
+    await fixture.startRelay();
+
+    await fixture.prisma.$transaction(async (tx) => {
+      await fixture.outbox.send(tx, ShipOrder, { orderId: 'by-queue' }, { queue });
+      await fixture.outbox.send(tx, ShipOrder, { orderId: 'by-type' });
+    });
+
+    expect(await shipped.reach(2)).toEqual(['by-queue', 'by-type']);
+  });
+
+  it('survives losing its database connections and carries on', async () => {
+    const received = await subscribe();
+    await fixture.startRelay({ name: 'relay-to-disconnect' });
+    await placeOrder('before', 1);
+    await received.reach(1);
+
+    const terminated = await fixture.database.query<{ terminated: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+        WHERE application_name LIKE 'relay-to-disconnect%'`,
+    );
+    expect(terminated.length).toBe(3);
+    await placeOrder('after', 1);
+
+    await received.reach(2);
+    expect(received.seen.map((event) => event.payload.orderId)).toEqual(['before', 'after']);
   });
 
   it('is woken by NOTIFY at commit, not by polling', async () => {

@@ -1,4 +1,4 @@
-import { defineEvent } from '@shopbus/messaging-core';
+import { defineCommand, defineEvent } from '@shopbus/messaging-core';
 import { z } from 'zod';
 
 /** An event with a per-key sequence number, so tests can check each key's order. */
@@ -9,3 +9,6 @@ export const OrderNoted = defineEvent(
 
 /** An event nobody subscribes to: the broker returns it as unroutable. */
 export const NobodyListens = defineEvent('test.nobody-listens', z.object({ n: z.number() }));
+
+/** A command, sent through the outbox to one queue. */
+export const ShipOrder = defineCommand('test.ship-order', z.object({ orderId: z.string() }));
