@@ -167,63 +167,53 @@ async function relayThroughput(
   return ROWS / (elapsed / 1000);
 }
 
-/** Commits one business row and its event per tick at RATE/s; returns commit→arrival latencies. */
-async function outboxLatency(
-  prisma: PrismaClient,
-  outbox: Outbox,
+/**
+ * Runs `write` RATE times a second for LATENCY_SECONDS, each resolving with the id of the message
+ * it committed (and timing its commit); returns each message's commit→arrival latency.
+ */
+async function measureLatency(
   consumer: LiveConsumer,
+  write: (n: number, committed: (id: string) => void) => Promise<void>,
 ): Promise<number[]> {
   const committed = new Map<string, number>();
   const writes: Promise<void>[] = [];
   const total = RATE * LATENCY_SECONDS;
-  await paced(total, RATE, (n) => {
-    writes.push(
-      (async () => {
-        const id = await prisma.$transaction(async (tx) => {
-          await tx.testOrder.create({
-            data: { id: `${process.pid}-${Date.now()}-${n}`, status: 'placed' },
-          });
-          return (await outbox.publish(tx, BenchEvent, samplePayload(n))).messageId;
-        });
-        committed.set(id, now());
-      })(),
-    );
-  });
+  await paced(total, RATE, (n) => writes.push(write(n, (id) => committed.set(id, now()))));
   await Promise.all(writes);
   return latencies(committed, await consumer.collect(total));
 }
 
+/** Through the library: a Prisma transaction with a business row and its event in the outbox. */
+function outboxLatency(prisma: PrismaClient, outbox: Outbox, consumer: LiveConsumer) {
+  return measureLatency(consumer, async (n, committed) => {
+    const id = await prisma.$transaction(async (tx) => {
+      await tx.testOrder.create({
+        data: { id: `${process.pid}-${Date.now()}-${n}`, status: 'placed' },
+      });
+      return (await outbox.publish(tx, BenchEvent, samplePayload(n))).messageId;
+    });
+    committed(id);
+  });
+}
+
 /** The raw baseline: a plain pg commit, then a publish straight to the broker, confirmed. */
-async function directLatency(
-  pool: pg.Pool,
-  channel: ConfirmChannel,
-  consumer: LiveConsumer,
-): Promise<number[]> {
-  const committed = new Map<string, number>();
-  const writes: Promise<void>[] = [];
-  const total = RATE * LATENCY_SECONDS;
-  await paced(total, RATE, (n) => {
-    writes.push(
-      (async () => {
-        const id = benchId(1_000_000 + n);
-        await pool.query(`INSERT INTO test_order (id, status) VALUES ($1, 'placed')`, [
-          `direct-${process.pid}-${n}`,
-        ]);
-        committed.set(id, now());
-        await new Promise<void>((resolve, reject) =>
-          channel.publish(
-            exchanges.eventsExchange,
-            BenchEvent.type,
-            Buffer.from(JSON.stringify(samplePayload(n))),
-            wireProperties(id),
-            (error) => (error ? reject(error) : resolve()),
-          ),
-        );
-      })(),
+function directLatency(pool: pg.Pool, channel: ConfirmChannel, consumer: LiveConsumer) {
+  return measureLatency(consumer, async (n, committed) => {
+    const id = benchId(1_000_000 + n);
+    await pool.query(`INSERT INTO test_order (id, status) VALUES ($1, 'placed')`, [
+      `direct-${process.pid}-${n}`,
+    ]);
+    committed(id);
+    await new Promise<void>((resolve, reject) =>
+      channel.publish(
+        exchanges.eventsExchange,
+        BenchEvent.type,
+        Buffer.from(JSON.stringify(samplePayload(n))),
+        wireProperties(id),
+        (error) => (error ? reject(error) : resolve()),
+      ),
     );
   });
-  await Promise.all(writes);
-  return latencies(committed, await consumer.collect(total));
 }
 
 async function warmUp(prisma: PrismaClient, outbox: Outbox, pool: pg.Pool): Promise<void> {
