@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { AnyContract } from '@shopbus/messaging-core';
+import type { AnyContract, EndpointBinding } from '@shopbus/messaging-core';
 
 export const MESSAGE_HANDLER = Symbol('shopbus:message-handler');
 
@@ -8,10 +8,13 @@ export interface MessageHandlerOptions {
   queue?: string;
   /** Most messages of this queue handled at once. Default: the module's defaultPrefetch. */
   prefetch?: number;
+  /** Further sources for the queue: event patterns, a fanout or headers exchange. */
+  bindings?: readonly EndpointBinding[];
 }
 
 export interface MessageHandlerMetadata extends MessageHandlerOptions {
-  contract: AnyContract;
+  /** Absent for a fallback handler: it takes every type the queue has no handler for. */
+  contract?: AnyContract;
 }
 
 /**
@@ -24,3 +27,14 @@ export interface MessageHandlerMetadata extends MessageHandlerOptions {
  */
 export const MessageHandler = (contract: AnyContract, options: MessageHandlerOptions = {}) =>
   SetMetadata<symbol, MessageHandlerMetadata>(MESSAGE_HANDLER, { contract, ...options });
+
+/**
+ * Marks a provider method as the queue's fallback: it receives every message the queue has no
+ * typed handler for, payload decoded but not validated. For pattern and fanout subscriptions,
+ * where new message types appear without this service knowing their contracts (an audit log).
+ *
+ *     @FallbackMessageHandler({ queue: 'notification.audit', bindings: [{ exchange: 'shop.audit' }] })
+ *     async record(payload: unknown, { envelope }: MessageContext) { ... }
+ */
+export const FallbackMessageHandler = (options: MessageHandlerOptions & { queue: string }) =>
+  SetMetadata<symbol, MessageHandlerMetadata>(MESSAGE_HANDLER, options);

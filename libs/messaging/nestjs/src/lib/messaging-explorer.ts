@@ -10,6 +10,8 @@ import {
   handlerFor,
   MessageBus,
   type ConsumerHandle,
+  type EndpointBinding,
+  type FallbackHandler,
   type HandlerRegistration,
   type MessageHandler as Handler,
 } from '@shopbus/messaging-core';
@@ -20,6 +22,8 @@ import type { MessagingModuleOptions } from './messaging-module.options';
 interface EndpointPlan {
   handlers: HandlerRegistration[];
   prefetch?: number;
+  bindings: EndpointBinding[];
+  fallback?: FallbackHandler;
 }
 
 /**
@@ -63,12 +67,22 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
           target,
         );
         if (!metadata) continue;
+        const { contract } = metadata;
         const queue =
-          metadata.queue ?? endpointQueueName(this.options.serviceName, metadata.contract.type);
-        const plan = endpoints.get(queue) ?? { handlers: [] };
-        plan.handlers.push(
-          handlerFor(metadata.contract, target.bind(instance) as Handler<typeof metadata.contract>),
-        );
+          metadata.queue ??
+          (contract ? endpointQueueName(this.options.serviceName, contract.type) : undefined);
+        if (!queue) throw new Error(`${method}: a fallback handler must name its queue`);
+        const plan = endpoints.get(queue) ?? { handlers: [], bindings: [] };
+        if (contract) {
+          plan.handlers.push(
+            handlerFor(contract, target.bind(instance) as Handler<typeof contract>),
+          );
+        } else if (plan.fallback) {
+          throw new Error(`Two fallback handlers for queue "${queue}"`);
+        } else {
+          plan.fallback = target.bind(instance) as FallbackHandler;
+        }
+        plan.bindings.push(...(metadata.bindings ?? []));
         plan.prefetch = metadata.prefetch ?? plan.prefetch ?? this.options.defaultPrefetch;
         endpoints.set(queue, plan);
       }

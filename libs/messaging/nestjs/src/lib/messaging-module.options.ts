@@ -1,4 +1,9 @@
-import type { ConsumeMiddleware, Transport } from '@shopbus/messaging-core';
+import type {
+  ConsumeMiddleware,
+  MessagingLogger,
+  RecoverabilityPolicy,
+  Transport,
+} from '@shopbus/messaging-core';
 
 export interface MessagingModuleOptions {
   /** This service's name: the source of its messages and the prefix of its queues. */
@@ -11,4 +16,8 @@ export interface MessagingModuleOptions {
   middleware?: readonly ConsumeMiddleware[];
   /** Default wait for `request` replies. Default 5000 ms. */
   requestTimeoutMs?: number;
+  /** Retries, delayed redelivery, fault events; see RecoverabilityPolicy for the defaults. */
+  recoverability?: Partial<RecoverabilityPolicy>;
+  /** Default: the Nest logger. */
+  logger?: MessagingLogger;
 }

@@ -4,6 +4,7 @@ import { MessageBus } from '@shopbus/messaging-core';
 import { ConfigurableModuleClass, MESSAGING_OPTIONS } from './messaging.module-definition';
 import type { MessagingModuleOptions } from './messaging-module.options';
 import { MessagingExplorer } from './messaging-explorer';
+import { nestMessagingLogger } from './nest-messaging-logger';
 
 /**
  * Connects the service to the broker before anything can inject the MessageBus (so a bus is
@@ -22,6 +23,8 @@ import { MessagingExplorer } from './messaging-explorer';
           source: options.serviceName,
           middleware: options.middleware,
           defaultRequestTimeoutMs: options.requestTimeoutMs,
+          recoverability: options.recoverability,
+          logger: options.logger ?? nestMessagingLogger(),
         });
       },
     },

@@ -9,11 +9,12 @@ import {
   type PayloadOf,
 } from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
-import { BrokerAdmin, deferred, rabbitmqUrl, uniqueName } from '@shopbus/testing';
+import { BrokerAdmin, Countdown, deferred, rabbitmqUrl, uniqueName } from '@shopbus/testing';
 import { z } from 'zod';
-import { MessageHandler } from '../lib/message-handler.decorator';
+import { FallbackMessageHandler, MessageHandler } from '../lib/message-handler.decorator';
 import { MessagingModule } from '../lib/messaging.module';
 
+const EVENTS_EXCHANGE = uniqueName('events');
 const GreetingSent = defineEvent('test.greeting-sent', z.object({ to: z.string() }));
 const WhatTime = defineQuery(
   'test.what-time',
@@ -22,6 +23,8 @@ const WhatTime = defineQuery(
 );
 
 const received = deferred<{ to: string; context: MessageContext }>();
+const audited = new Countdown<{ payload: unknown; type: string }>();
+const auditQueue = uniqueName('audit');
 
 @Injectable()
 class RecordGreetingWhenGreetingSent {
@@ -41,10 +44,21 @@ class AnswerWhatTime {
   }
 }
 
+@Injectable()
+class AuditEveryTestEvent {
+  @FallbackMessageHandler({
+    queue: auditQueue,
+    bindings: [{ exchange: EVENTS_EXCHANGE, pattern: 'test.#' }],
+  })
+  async record(payload: unknown, { envelope }: MessageContext): Promise<void> {
+    audited.record({ payload, type: envelope.messageType });
+  }
+}
+
 describe('MessagingModule', () => {
   const service = uniqueName('greeter');
   const exchanges = {
-    eventsExchange: uniqueName('events'),
+    eventsExchange: EVENTS_EXCHANGE,
     commandsExchange: uniqueName('commands'),
     deadLetterExchange: uniqueName('dead-letter'),
   };
@@ -64,6 +78,7 @@ describe('MessagingModule', () => {
       queues: [
         ...endpointQueues(`${service}.${GreetingSent.type}`),
         ...endpointQueues(`${service}.${WhatTime.type}`),
+        ...endpointQueues(auditQueue),
       ],
     });
     const moduleRef = await Test.createTestingModule({
@@ -79,7 +94,7 @@ describe('MessagingModule', () => {
           }),
         }),
       ],
-      providers: [RecordGreetingWhenGreetingSent, AnswerWhatTime],
+      providers: [RecordGreetingWhenGreetingSent, AnswerWhatTime, AuditEveryTestEvent],
     }).compile();
     app = await moduleRef.init();
   });
@@ -96,6 +111,15 @@ describe('MessagingModule', () => {
     expect(to).toBe('Ada');
     expect(context.envelope.messageId).toBe(sent.messageId);
     expect(context.endpoint).toBe(`${service}.test.greeting-sent`);
+  });
+
+  it('hands what a fallback handler’s pattern binding brings, decoded, to the fallback', async () => {
+    await app.get(MessageBus).publish(GreetingSent, { to: 'Grace' });
+    // The first test's greeting came this way too.
+    expect(await audited.reach(2)).toContainEqual({
+      payload: { to: 'Grace' },
+      type: 'test.greeting-sent',
+    });
   });
 
   it('answers a query with what the decorated method returns', async () => {

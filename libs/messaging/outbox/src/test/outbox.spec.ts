@@ -89,6 +89,45 @@ describe('the transactional outbox and its relay', () => {
     expect(await shipped.reach(2)).toEqual(['by-queue', 'by-type']);
   });
 
+  it('delivers a scheduled message when it falls due, and never one cancelled before', async () => {
+    const received = await subscribe();
+    await fixture.startRelay({ pollIntervalMs: 50 });
+    const scheduledAt = Date.now();
+
+    const [kept, cancelled] = await fixture.prisma.$transaction(async (tx) => [
+      await fixture.outbox.schedule(
+        tx,
+        OrderNoted,
+        { orderId: 'kept', key: 'k', seq: 1 },
+        { delayMs: 600 },
+      ),
+      await fixture.outbox.schedule(
+        tx,
+        OrderNoted,
+        { orderId: 'cancelled', key: 'k', seq: 2 },
+        { delayMs: 300 },
+      ),
+    ]);
+    // Not due yet, and not in the way: an ordinary event goes out at once.
+    await placeOrder('immediate', 1);
+    expect((await received.reach(1))[0].payload.orderId).toBe('immediate');
+    expect(
+      await fixture.prisma.$transaction((tx) =>
+        fixture.outbox.cancelScheduled(tx, cancelled.messageId),
+      ),
+    ).toBe(true);
+
+    const [, due] = await received.reach(2);
+    expect(due.messageId).toBe(kept.messageId);
+    expect(Date.now() - scheduledAt).toBeGreaterThanOrEqual(600);
+    expect(await rowCount(`message_id = '${cancelled.messageId}'`)).toBe(0);
+    expect(received.seen.map((event) => event.payload.orderId)).toEqual(['immediate', 'kept']);
+    // Too late to cancel once sent.
+    expect(
+      await fixture.prisma.$transaction((tx) => fixture.outbox.cancelScheduled(tx, kept.messageId)),
+    ).toBe(false);
+  });
+
   it('survives losing its database connections and carries on', async () => {
     const received = await subscribe();
     await fixture.startRelay({ name: 'relay-to-disconnect' });

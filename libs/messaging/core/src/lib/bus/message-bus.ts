@@ -20,7 +20,7 @@ import {
   type ConsumeMiddleware,
 } from '../consuming/consume-context';
 import { dispatchToHandler } from '../consuming/dispatch-to-handler';
-import type { HandlerRegistration } from '../consuming/message-handler';
+import type { FallbackHandler, HandlerRegistration } from '../consuming/message-handler';
 import { REPLY_ERROR_HEADER } from '../consuming/query-reply';
 import { consoleLogger, type MessagingLogger } from '../logging/messaging-logger';
 import type { Fault } from '../recoverability/fault';
@@ -32,7 +32,7 @@ import {
 } from '../recoverability/recoverability-policy';
 import { decodeBody } from '../serialization/json-body';
 import { toOutbound } from '../serialization/to-outbound';
-import type { ConsumerHandle, Destination, Transport } from '../ports/transport';
+import type { ConsumerHandle, Destination, EndpointBinding, Transport } from '../ports/transport';
 
 export interface MessageBusOptions {
   /** This service's name, stamped on every message as its source. */
@@ -65,6 +65,10 @@ export interface Endpoint {
   prefetch?: number;
   /** Middleware for this endpoint only, run inside the bus-wide middleware. */
   middleware?: readonly ConsumeMiddleware[];
+  /** Sources besides the handlers' own types: event patterns, a fanout or headers exchange. */
+  bindings?: readonly EndpointBinding[];
+  /** Handles the types no handler here is for (a pattern or fanout subscription). */
+  fallback?: FallbackHandler;
 }
 
 /**
@@ -176,7 +180,7 @@ export class MessageBus {
         ...(this.options.middleware ?? []),
         ...(endpoint.middleware ?? []),
       ],
-      dispatchToHandler(endpoint.handlers, this.options.source),
+      dispatchToHandler(endpoint.handlers, this.options.source, endpoint.fallback),
     );
     return this.transport.consume(
       {
@@ -184,6 +188,7 @@ export class MessageBus {
         prefetch: endpoint.prefetch ?? 16,
         contracts: endpoint.handlers.map((handler) => handler.contract),
         redeliveryDelaysMs: this.recoverability.redeliveryDelaysMs,
+        bindings: endpoint.bindings,
       },
       (message) => pipeline({ message, endpoint: endpoint.queue, attempt: 1 }),
     );

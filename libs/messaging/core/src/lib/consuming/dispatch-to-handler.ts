@@ -3,7 +3,7 @@ import { runInMessageScope } from '../envelope/message-scope';
 import { UnknownMessageTypeError } from '../errors';
 import { decodeBody } from '../serialization/json-body';
 import type { ConsumeContext } from './consume-context';
-import type { HandlerRegistration } from './message-handler';
+import type { FallbackHandler, HandlerRegistration } from './message-handler';
 import { queryFault, queryResponse } from './query-reply';
 
 /**
@@ -17,6 +17,7 @@ import { queryFault, queryResponse } from './query-reply';
 export function dispatchToHandler(
   handlers: readonly HandlerRegistration[],
   source: string,
+  fallback?: FallbackHandler,
 ): (context: ConsumeContext) => Promise<void> {
   const byType = new Map<string, HandlerRegistration>();
   for (const registration of handlers) {
@@ -29,6 +30,17 @@ export function dispatchToHandler(
   return async (context) => {
     const { metadata, body, reply } = context.message;
     const registration = byType.get(metadata.messageType);
+    if (!registration && fallback) {
+      const payload = decodeBody(body);
+      await runInMessageScope(metadata, () =>
+        fallback(payload, {
+          envelope: { ...metadata, payload },
+          redelivered: context.message.redelivered,
+          endpoint: context.endpoint,
+        }),
+      );
+      return;
+    }
     if (!registration) throw new UnknownMessageTypeError(metadata.messageType, context.endpoint);
     const { contract, handle } = registration;
     const payload = validatePayload(contract.type, contract.schema, decodeBody(body));

@@ -37,3 +37,10 @@ export function handlerFor<C extends AnyContract>(
 ): HandlerRegistration {
   return { contract, handle } as unknown as HandlerRegistration;
 }
+
+/**
+ * Handles every message an endpoint receives for which it has no handler of the type: what a
+ * pattern or fanout subscriber (an audit log) needs. The payload is the decoded JSON, unvalidated:
+ * the endpoint does not know the contract.
+ */
+export type FallbackHandler = (payload: unknown, context: MessageContext<unknown>) => Promise<void>;

@@ -53,6 +53,22 @@ export type ReplyMessage = Pick<InboundMessage, 'metadata' | 'body'>;
 /** Settles a delivery: resolve to acknowledge, reject to leave it with the broker. */
 export type InboundHandler = (message: InboundMessage) => Promise<void>;
 
+/**
+ * A source an endpoint's queue receives from besides its handlers' own message types: an event
+ * pattern (`order.*`, `shipment.#`) on a topic exchange, every message of a fanout exchange, or
+ * the messages whose headers match on a headers exchange.
+ */
+export interface EndpointBinding {
+  readonly exchange: string;
+  /** Routing pattern; ignored by fanout and headers exchanges. Default ''. */
+  readonly pattern?: string;
+  /** For headers exchanges: all of these headers must match, or any one. */
+  readonly headers?: {
+    readonly match: 'all' | 'any';
+    readonly values: Readonly<Record<string, string | number | boolean>>;
+  };
+}
+
 /** What a transport needs to know to consume for one endpoint. */
 export interface EndpointSpec {
   /** The queue consumed; the transport declares it and binds it for `contracts`. */
@@ -63,6 +79,8 @@ export interface EndpointSpec {
   readonly contracts: readonly AnyContract[];
   /** The delays the recoverability policy may ask `redeliverLater` for: declared up front. */
   readonly redeliveryDelaysMs: readonly number[];
+  /** Further sources to bind the queue to. */
+  readonly bindings?: readonly EndpointBinding[];
 }
 
 export interface ConsumerHandle {

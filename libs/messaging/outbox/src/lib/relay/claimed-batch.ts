@@ -21,9 +21,9 @@ export interface BatchOutcome {
 
 /**
  * Opens a transaction and locks the next due rows of the owned slices, oldest first, skipping
- * rows another transaction holds (FOR UPDATE SKIP LOCKED). A row waiting out its retry delay
- * holds back the later rows of its key, so a key's messages never overtake each other; other
- * keys flow on.
+ * rows another transaction holds (FOR UPDATE SKIP LOCKED) and scheduled rows not yet due. A
+ * row waiting out its retry delay holds back the later rows of its key, so a key's messages never
+ * overtake each other; other keys flow on.
  */
 export async function claimBatch(
   client: Client,
@@ -39,12 +39,12 @@ export async function claimBatch(
       `WITH held AS MATERIALIZED (
          -- Keys with a row waiting out its retry delay (few), from that row on.
          SELECT partition_key, min(sequence) AS from_sequence FROM outbox_message
-          WHERE pending AND next_attempt_at > now()
+          WHERE pending AND next_attempt_at > now() AND attempts > 0
           GROUP BY partition_key)
        SELECT o.sequence, o.partition_key, o.intent, o.exchange, o.routing_key, o.queue,
               o.metadata, o.payload::text AS body, o.attempts
          FROM outbox_message o
-        WHERE o.pending AND o.slice = ANY($1::int[])
+        WHERE o.pending AND o.slice = ANY($1::int[]) AND o.next_attempt_at <= now()
           AND NOT EXISTS (SELECT 1 FROM held
                            WHERE held.partition_key = o.partition_key
                              AND held.from_sequence <= o.sequence)

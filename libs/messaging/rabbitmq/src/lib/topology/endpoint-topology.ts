@@ -54,6 +54,15 @@ export function endpointTopology(
         destination: queue,
         pattern: contract.type,
       })),
+      ...(endpoint.bindings ?? []).map((binding) => ({
+        source: binding.exchange,
+        destination: queue,
+        pattern: binding.pattern,
+        headersMatch: binding.headers && {
+          match: binding.headers.match,
+          headers: binding.headers.values,
+        },
+      })),
       {
         source: options.deadLetterExchange,
         destination: naming.deadLetterQueue(queue),
