@@ -52,6 +52,24 @@ const boundaries = {
       bannedExternalImports: ['amqplib', '@nestjs/*'],
     },
     {
+      sourceTag: 'type:contracts',
+      onlyDependOnLibsWithTags: ['type:messaging-core'],
+      bannedExternalImports: brokerDatabaseAndFramework,
+    },
+    {
+      // What every service shares: configuration, the shop's messaging and outbox modules, health, logs.
+      sourceTag: 'type:platform',
+      onlyDependOnLibsWithTags: [
+        'type:messaging-core',
+        'type:messaging-adapter',
+        'type:messaging-nestjs',
+        'type:outbox',
+        'type:persistence',
+        'type:contracts',
+        'type:testing',
+      ],
+    },
+    {
       sourceTag: 'type:testing',
       onlyDependOnLibsWithTags: ['type:messaging-core'],
     },
@@ -64,6 +82,7 @@ const boundaries = {
         'type:contracts',
         'type:outbox',
         'type:persistence',
+        'type:platform',
         'type:testing',
       ],
     },

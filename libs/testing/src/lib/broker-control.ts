@@ -19,6 +19,15 @@ export const brokerControl = {
     await rabbitmqctl('await_startup');
   },
 
+  /** A virtual host of its own (all names isolated), open to the guest user; see deleteVhost. */
+  addVhost: async (vhost: string) => {
+    await rabbitmqctl('add_vhost', vhost);
+    await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+  },
+
+  /** Deletes a virtual host with every exchange, queue and message in it. */
+  deleteVhost: (vhost: string) => rabbitmqctl('delete_vhost', vhost),
+
   /** A full application restart: only durable queues and persistent messages survive it. */
   restart: async () => {
     await brokerControl.stopApp();

@@ -1,0 +1,38 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CourierDeliver, CourierDispatch } from '@shopbus/contracts';
+import type { PayloadOf } from '@shopbus/messaging-core';
+import { MessageHandler } from '@shopbus/messaging-nestjs';
+import { ShipmentStateError } from './shipment-errors';
+import { COURIER_QUEUE, ShipmentsService } from './shipments.service';
+
+/**
+ * The demo's courier: scheduled messages that dispatch a shipment a while after it was created
+ * and deliver it a while later, so that a checkout runs to the end by itself. A step the
+ * shipment is already past (cancelled, or moved by hand through the REST API) is skipped: the
+ * steps' conditional updates make a duplicate delivery harmless without an inbox record.
+ */
+@Injectable()
+export class CourierHandler {
+  private readonly logger = new Logger(CourierHandler.name);
+
+  constructor(private readonly shipments: ShipmentsService) {}
+
+  @MessageHandler(CourierDispatch, { queue: COURIER_QUEUE })
+  async dispatch({ shipmentId }: PayloadOf<typeof CourierDispatch>): Promise<void> {
+    await this.skipIfPast(() => this.shipments.dispatch(shipmentId));
+  }
+
+  @MessageHandler(CourierDeliver, { queue: COURIER_QUEUE })
+  async deliver({ shipmentId }: PayloadOf<typeof CourierDeliver>): Promise<void> {
+    await this.skipIfPast(() => this.shipments.deliver(shipmentId));
+  }
+
+  private async skipIfPast(step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      if (!(error instanceof ShipmentStateError)) throw error;
+      this.logger.log({ msg: 'courier step skipped', reason: error.message });
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import {
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ShipmentNotFoundError, ShipmentStateError } from './shipment-errors';
+import { ShipmentView } from './shipment.view';
+import { ShipmentsService } from './shipments.service';
+
+@ApiTags('shipments')
+@Controller('shipments')
+export class ShipmentsController {
+  constructor(private readonly shipments: ShipmentsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The shipment of an order' })
+  @ApiQuery({ name: 'orderId', format: 'uuid' })
+  @ApiOkResponse({ type: ShipmentView })
+  @ApiNotFoundResponse({ description: 'The order has no shipment (yet)' })
+  async byOrder(@Query('orderId', new ParseUUIDPipe()) orderId: string): Promise<ShipmentView> {
+    const shipment = await this.shipments.findByOrder(orderId);
+    if (!shipment) throw new NotFoundException(`Order ${orderId} has no shipment`);
+    return ShipmentView.of(shipment);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ShipmentView })
+  @ApiNotFoundResponse()
+  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ShipmentView> {
+    return this.answer(() => this.shipments.get(id));
+  }
+
+  @Post(':id/dispatch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Hand the shipment to the carrier: publishes shipment.dispatched' })
+  @ApiOkResponse({ type: ShipmentView })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Not in the created state (cancelled, dispatched, …)' })
+  dispatch(@Param('id', new ParseUUIDPipe()) id: string): Promise<ShipmentView> {
+    return this.answer(() => this.shipments.dispatch(id));
+  }
+
+  @Post(':id/deliver')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record the delivery: publishes shipment.delivered' })
+  @ApiOkResponse({ type: ShipmentView })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Not dispatched' })
+  deliver(@Param('id', new ParseUUIDPipe()) id: string): Promise<ShipmentView> {
+    return this.answer(() => this.shipments.deliver(id));
+  }
+
+  private async answer(
+    work: () => Promise<Parameters<typeof ShipmentView.of>[0]>,
+  ): Promise<ShipmentView> {
+    try {
+      return ShipmentView.of(await work());
+    } catch (error) {
+      if (error instanceof ShipmentNotFoundError) throw new NotFoundException(error.message);
+      if (error instanceof ShipmentStateError) throw new ConflictException(error.message);
+      throw error;
+    }
+  }
+}

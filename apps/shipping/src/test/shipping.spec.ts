@@ -1,0 +1,203 @@
+import path from 'node:path';
+import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import {
+  CANCEL_SHIPMENT_QUEUE,
+  CancelShipment,
+  CreateShipment,
+  QuoteShipping,
+  type ShippingAddress,
+} from '@shopbus/contracts';
+import {
+  ShopTestClient,
+  startServiceUnderTest,
+  type ServiceUnderTest,
+} from '@shopbus/platform/testing';
+import { ShippingModule } from '../app.module';
+import { loadShippingConfig, type ShippingConfig } from '../config';
+
+const address = (country = 'DE'): ShippingAddress => ({
+  name: 'Ada Lovelace',
+  street: '12 Analytical Row',
+  city: 'Berlin',
+  postalCode: '10115',
+  country,
+});
+
+describe('the shipping service', () => {
+  let shipping: ServiceUnderTest<ShippingConfig>;
+  let client: ShopTestClient;
+
+  const start = async (env: Record<string, string> = {}) => {
+    shipping = await startServiceUnderTest({
+      name: 'shipping',
+      migrations: path.join(__dirname, '../../prisma/migrations'),
+      databaseUrlVariable: 'SHIPPING_DATABASE_URL',
+      loadConfig: loadShippingConfig,
+      module: (config) => ShippingModule.forRoot(config, { relay: { pollIntervalMs: 50 } }),
+      env,
+    });
+    client = await ShopTestClient.start(shipping.vhost);
+  };
+  afterEach(async () => {
+    await client?.close();
+    await shipping?.close();
+  });
+
+  const createShipment = async (orderId: string, country = 'DE') =>
+    client.bus.send(CreateShipment, {
+      orderId,
+      shippingAddress: address(country),
+      items: [{ sku: 'MUG-1', quantity: 2 }],
+    });
+
+  describe('with the courier off', () => {
+    beforeEach(() => start());
+
+    it('answers quote requests: a price for a served country, "not deliverable" for another', async () => {
+      expect(await client.bus.request(QuoteShipping, { country: 'DE', itemCount: 2 })).toEqual({
+        deliverable: true,
+        priceCents: 590,
+        estimatedDays: 2,
+        carrier: 'DHL',
+      });
+      expect(
+        await client.bus.request(QuoteShipping, { country: 'AQ', itemCount: 1 }),
+      ).toMatchObject({
+        deliverable: false,
+      });
+    });
+
+    it('creates one shipment per order from the command and announces it', async () => {
+      const orderId = randomUUID();
+      const command = await createShipment(orderId);
+      const created = await client.event<{ orderId: string; shipmentId: string }>(
+        'shipment.created',
+        (e) => e.orderId === orderId,
+      );
+      expect(created.causationId).toBe(command.messageId);
+
+      const shown = await request(shipping.http as never)
+        .get(`/shipments?orderId=${orderId}`)
+        .expect(200);
+      expect(shown.body).toMatchObject({
+        id: created.payload.shipmentId,
+        orderId,
+        status: 'created',
+        country: 'DE',
+      });
+
+      // The same order asked again (another command): still one shipment, no second event.
+      await createShipment(orderId);
+      await client.bus.send(CreateShipment, {
+        orderId: randomUUID(),
+        shippingAddress: address(),
+        items: [{ sku: 'X', quantity: 1 }],
+      });
+      await client.event('shipment.created', (e: { orderId: string }) => e.orderId !== orderId);
+      expect(
+        client
+          .eventsOf('shipment.created')
+          .filter((e) => (e.payload as { orderId: string }).orderId === orderId),
+      ).toHaveLength(1);
+    });
+
+    it('an address it cannot serve gives shipment.failed', async () => {
+      const orderId = randomUUID();
+      await createShipment(orderId, 'AQ');
+      const failed = await client.event<{ orderId: string; reason: string }>('shipment.failed');
+      expect(failed.payload).toEqual({ orderId, reason: 'no delivery to AQ' });
+    });
+
+    it('dispatches and delivers through the REST API, each step once and in order', async () => {
+      const orderId = randomUUID();
+      await createShipment(orderId);
+      const { payload } = await client.event<{ shipmentId: string }>('shipment.created');
+      const api = request(shipping.http as never);
+
+      await api.post(`/shipments/${payload.shipmentId}/deliver`).expect(409);
+      const dispatched = await api.post(`/shipments/${payload.shipmentId}/dispatch`).expect(200);
+      expect(dispatched.body.trackingNumber).toMatch(/^TRK-[0-9A-F]{10}$/);
+      await api.post(`/shipments/${payload.shipmentId}/dispatch`).expect(409);
+      await api.post(`/shipments/${payload.shipmentId}/deliver`).expect(200);
+
+      const event = await client.event<{ trackingNumber: string }>('shipment.dispatched');
+      expect(event.payload).toEqual({
+        orderId,
+        shipmentId: payload.shipmentId,
+        trackingNumber: dispatched.body.trackingNumber,
+      });
+      await client.event('shipment.delivered');
+      expect((await api.get(`/shipments/${payload.shipmentId}`).expect(200)).body.status).toBe(
+        'delivered',
+      );
+    });
+
+    it('answers 404 for an unknown shipment and 400 with the reason for a malformed id', async () => {
+      const api = request(shipping.http as never);
+      await api.get(`/shipments/${randomUUID()}`).expect(404);
+      const bad = await api.post('/shipments/not-a-uuid/dispatch').expect(400);
+      expect(bad.body.message).toMatch(/uuid is expected/);
+    });
+
+    it('cancels a shipment on the command sent straight to its queue, but not once dispatched', async () => {
+      const [kept, cancelled] = [randomUUID(), randomUUID()];
+      await createShipment(kept);
+      await createShipment(cancelled);
+      const keptShipment = await client.event<{ shipmentId: string; orderId?: string }>(
+        'shipment.created',
+        (e: { orderId?: string }) => e.orderId === kept,
+      );
+      await client.event('shipment.created', (e: { orderId?: string }) => e.orderId === cancelled);
+      await request(shipping.http as never)
+        .post(`/shipments/${keptShipment.payload.shipmentId}/dispatch`)
+        .expect(200);
+
+      await client.bus.send(
+        CancelShipment,
+        { orderId: cancelled, reason: 'customer' },
+        { queue: CANCEL_SHIPMENT_QUEUE },
+      );
+      await client.bus.send(
+        CancelShipment,
+        { orderId: kept, reason: 'customer' },
+        { queue: CANCEL_SHIPMENT_QUEUE },
+      );
+
+      const event = await client.event<{ orderId: string }>('shipment.cancelled');
+      expect(event.payload.orderId).toBe(cancelled);
+      const api = request(shipping.http as never);
+      expect((await api.get(`/shipments?orderId=${cancelled}`)).body.status).toBe('cancelled');
+      expect((await api.get(`/shipments?orderId=${kept}`)).body.status).toBe('dispatched');
+    });
+
+    it('reports the database, the broker and the outbox on /health', async () => {
+      const health = await request(shipping.http as never)
+        .get('/health')
+        .expect(200);
+      expect(health.body).toMatchObject({
+        status: 'ok',
+        info: {
+          database: { status: 'up' },
+          broker: { status: 'up' },
+          outbox: { status: 'up', failed: 0 },
+        },
+      });
+    });
+  });
+
+  it('with the courier on, a created shipment is dispatched and delivered by scheduled messages', async () => {
+    await start({
+      COURIER_SIMULATION: 'true',
+      COURIER_DISPATCH_AFTER_MS: '200',
+      COURIER_DELIVER_AFTER_MS: '200',
+    });
+    const orderId = randomUUID();
+    await createShipment(orderId);
+    await client.event('shipment.dispatched', (e: { orderId?: string }) => e.orderId === orderId);
+    await client.event('shipment.delivered', (e: { orderId?: string }) => e.orderId === orderId);
+    const order = client.events.seen.map((e) => e.messageType);
+    expect(order.indexOf('shipment.created')).toBeLessThan(order.indexOf('shipment.dispatched'));
+    expect(order.indexOf('shipment.dispatched')).toBeLessThan(order.indexOf('shipment.delivered'));
+  });
+});

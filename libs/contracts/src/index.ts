@@ -1,0 +1,6 @@
+export * from './lib/shared-shapes';
+export * from './lib/exchanges';
+export * from './lib/cart.contracts';
+export * from './lib/order.contracts';
+export * from './lib/shipping.contracts';
+export * from './lib/notification.contracts';

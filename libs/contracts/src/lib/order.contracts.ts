@@ -1,0 +1,31 @@
+import { defineCommand, defineEvent } from '@shopbus/messaging-core';
+import { z } from 'zod';
+import { cents } from './shared-shapes';
+
+export const OrderPlaced = defineEvent(
+  'order.placed',
+  z.object({
+    orderId: z.uuid(),
+    customerEmail: z.email(),
+    totalCents: cents,
+    itemCount: z.number().int(),
+  }),
+);
+export const OrderShipped = defineEvent(
+  'order.shipped',
+  z.object({ orderId: z.uuid(), customerEmail: z.email(), trackingNumber: z.string() }),
+);
+export const OrderDelivered = defineEvent(
+  'order.delivered',
+  z.object({ orderId: z.uuid(), customerEmail: z.email() }),
+);
+export const OrderCancelled = defineEvent(
+  'order.cancelled',
+  z.object({ orderId: z.uuid(), customerEmail: z.email(), reason: z.string() }),
+);
+
+/** The saga's timeout, scheduled when the order is placed and cancelled once it is dispatched. */
+export const DispatchDeadlinePassed = defineCommand(
+  'order.dispatch-deadline-passed',
+  z.object({ orderId: z.uuid() }),
+);

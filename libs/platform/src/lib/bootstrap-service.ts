@@ -1,0 +1,48 @@
+import {
+  ValidationPipe,
+  type DynamicModule,
+  type INestApplication,
+  type Type,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+
+export interface ServiceDescription {
+  title: string;
+  description: string;
+}
+
+/**
+ * What every service's HTTP side shares: request bodies validated (unknown fields refused, so a
+ * typo is a 400, not a silently ignored value), OpenAPI at /docs, pino as the logger, and
+ * shutdown hooks so that SIGTERM drains message handlers and the relay before the process exits.
+ */
+export function configureService(app: INestApplication, description: ServiceDescription): void {
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(description.title)
+      .setDescription(description.description)
+      .setVersion('1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+}
+
+/** Creates, configures and starts a service on its port. */
+export async function bootstrapService(
+  module: Type<unknown> | DynamicModule,
+  port: number,
+  description: ServiceDescription,
+): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true });
+  configureService(app, description);
+  await app.listen(port);
+  return app;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * What every service reads from its environment, with defaults that work on a machine running
+ * RabbitMQ and Postgres locally (and in docker compose, where the variables are set).
+ */
+export interface ServiceConfig {
+  serviceName: string;
+  port: number;
+  databaseUrl: string;
+  rabbitmqUrl: string;
+  /** Prefix of the shop's exchanges (`shop` → `shop.events`, …); tests use their own. */
+  exchangePrefix: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface ServiceDefaults {
+  port: number;
+  /** The service's own database on the local Postgres, e.g. `shop_order`. */
+  database: string;
+  /** The variable naming its database URL, e.g. `ORDER_DATABASE_URL`. */
+  databaseUrlVariable: string;
+}
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  EXCHANGE_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9.-]*$/)
+    .default('shop'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Parses the environment; a bad value stops the service at start with what is wrong. */
+export function loadServiceConfig(
+  serviceName: string,
+  defaults: ServiceDefaults,
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceConfig {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`${serviceName}: bad environment: ${z.prettifyError(parsed.error)}`);
+  }
+  return {
+    serviceName,
+    port: parsed.data.PORT ?? defaults.port,
+    databaseUrl:
+      env[defaults.databaseUrlVariable] ??
+      `postgresql://postgres@127.0.0.1:5432/${defaults.database}`,
+    rabbitmqUrl: parsed.data.RABBITMQ_URL,
+    exchangePrefix: parsed.data.EXCHANGE_PREFIX,
+    logLevel: parsed.data.LOG_LEVEL,
+  };
+}
+
+/** A positive duration from the environment, in milliseconds, or the default. */
+export function durationFromEnv(env: NodeJS.ProcessEnv, name: string, defaultMs: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return defaultMs;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive whole number of milliseconds, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,2 @@
+export * from './testing/service-under-test';
+export * from './testing/shop-test-client';

@@ -1,0 +1,67 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { createTestVhost, TestDatabase, type TestVhost } from '@shopbus/testing';
+import type { ServiceConfig } from '../lib/config/service-config';
+import { configureService } from '../lib/bootstrap-service';
+
+export interface ServiceUnderTestOptions<C extends ServiceConfig> {
+  /** Names the test database. */
+  name: string;
+  /** The service's Prisma migrations folder. */
+  migrations: string;
+  /** The variable the service reads its database URL from. */
+  databaseUrlVariable: string;
+  /** The service's own configuration loader, given the test environment. */
+  loadConfig: (env: NodeJS.ProcessEnv) => C;
+  module: (config: C) => DynamicModule;
+  /** More environment (e.g. shorter delays). */
+  env?: Record<string, string>;
+  /** A virtual host shared with other services under test; default: one of its own. */
+  vhost?: TestVhost;
+}
+
+export interface ServiceUnderTest<C extends ServiceConfig> {
+  app: INestApplication;
+  config: C;
+  database: TestDatabase;
+  vhost: TestVhost;
+  /** For supertest: `request(service.http)`. */
+  http: unknown;
+  close(): Promise<void>;
+}
+
+/**
+ * One service, running as in production (its module, HTTP pipes, messaging, relay), against a
+ * database of its own migrated from its migrations and a RabbitMQ virtual host of its own (or
+ * shared with the other services of an end-to-end test). `close` stops it and deletes both.
+ */
+export async function startServiceUnderTest<C extends ServiceConfig>(
+  options: ServiceUnderTestOptions<C>,
+): Promise<ServiceUnderTest<C>> {
+  const database = await TestDatabase.create(options.name, options.migrations);
+  const ownVhost = options.vhost === undefined;
+  const vhost = options.vhost ?? (await createTestVhost(options.name));
+  const config = options.loadConfig({
+    ...process.env,
+    [options.databaseUrlVariable]: database.url,
+    RABBITMQ_URL: vhost.url,
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    ...options.env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [options.module(config)] }).compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  configureService(app, { title: options.name, description: 'under test' });
+  await app.init();
+  return {
+    app,
+    config,
+    database,
+    vhost,
+    http: app.getHttpServer(),
+    async close() {
+      await app.close();
+      await database.drop();
+      if (ownVhost) await vhost.delete();
+    },
+  };
+}
