@@ -7,3 +7,5 @@ export * from './lib/health/health.controller';
 export * from './lib/health/service-health.module';
 export * from './lib/logging/service-logger.module';
 export * from './lib/bootstrap-service';
+export * from './lib/http/domain-error';
+export * from './lib/http/domain-error.filter';

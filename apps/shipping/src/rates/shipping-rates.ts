@@ -35,3 +35,19 @@ export function quoteFor(country: string, itemCount: number): Quote {
     carrier: rate.carrier,
   };
 }
+
+/**
+ * Why the carrier cannot take a shipment to this address, if it cannot. A quote looks at the
+ * country only; the full address is checked when the shipment is created, so an order can pass
+ * checkout and still fail here (the demo's failed-shipment path uses postal code 00000).
+ */
+export function addressProblem(address: {
+  country: string;
+  postalCode: string;
+}): string | undefined {
+  if (!quoteFor(address.country, 1).deliverable) return `no delivery to ${address.country}`;
+  if (/^0+$/.test(address.postalCode)) {
+    return `the carrier does not know postal code ${address.postalCode}`;
+  }
+  return undefined;
+}

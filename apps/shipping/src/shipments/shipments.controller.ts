@@ -1,5 +1,4 @@
 import {
-  ConflictException,
   Controller,
   Get,
   HttpCode,
@@ -17,7 +16,6 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ShipmentNotFoundError, ShipmentStateError } from './shipment-errors';
 import { ShipmentView } from './shipment.view';
 import { ShipmentsService } from './shipments.service';
 
@@ -41,7 +39,7 @@ export class ShipmentsController {
   @ApiOkResponse({ type: ShipmentView })
   @ApiNotFoundResponse()
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ShipmentView> {
-    return this.answer(() => this.shipments.get(id));
+    return this.shipments.get(id).then(ShipmentView.of);
   }
 
   @Post(':id/dispatch')
@@ -51,7 +49,7 @@ export class ShipmentsController {
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not in the created state (cancelled, dispatched, …)' })
   dispatch(@Param('id', new ParseUUIDPipe()) id: string): Promise<ShipmentView> {
-    return this.answer(() => this.shipments.dispatch(id));
+    return this.shipments.dispatch(id).then(ShipmentView.of);
   }
 
   @Post(':id/deliver')
@@ -61,18 +59,6 @@ export class ShipmentsController {
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not dispatched' })
   deliver(@Param('id', new ParseUUIDPipe()) id: string): Promise<ShipmentView> {
-    return this.answer(() => this.shipments.deliver(id));
-  }
-
-  private async answer(
-    work: () => Promise<Parameters<typeof ShipmentView.of>[0]>,
-  ): Promise<ShipmentView> {
-    try {
-      return ShipmentView.of(await work());
-    } catch (error) {
-      if (error instanceof ShipmentNotFoundError) throw new NotFoundException(error.message);
-      if (error instanceof ShipmentStateError) throw new ConflictException(error.message);
-      throw error;
-    }
+    return this.shipments.deliver(id).then(ShipmentView.of);
   }
 }

@@ -14,7 +14,7 @@ import type { PayloadOf } from '@shopbus/messaging-core';
 import { Outbox } from '@shopbus/messaging-outbox';
 import { SHIPPING_CONFIG } from '../shipping.tokens';
 import type { ShippingConfig } from '../config';
-import { quoteFor } from '../rates/shipping-rates';
+import { addressProblem } from '../rates/shipping-rates';
 import { ShippingPrisma } from '../shipping-prisma.service';
 import type { Prisma } from '../generated/prisma/client';
 import { ShipmentNotFoundError, ShipmentStateError } from './shipment-errors';
@@ -43,7 +43,8 @@ export class ShipmentsService {
     if (await tx.shipment.findUnique({ where: { orderId: command.orderId } })) return;
     const address = command.shippingAddress;
     const itemCount = command.items.reduce((sum, item) => sum + item.quantity, 0);
-    const deliverable = quoteFor(address.country, itemCount).deliverable;
+    const problem = addressProblem(address);
+    const deliverable = problem === undefined;
     const shipmentId = randomUUID();
     await tx.shipment.create({
       data: {
@@ -56,13 +57,13 @@ export class ShipmentsService {
         postalCode: address.postalCode,
         country: address.country,
         itemCount,
-        failureReason: deliverable ? null : `no delivery to ${address.country}`,
+        failureReason: problem ?? null,
       },
     });
     if (!deliverable) {
       await this.outbox.publish(tx, ShipmentFailed, {
         orderId: command.orderId,
-        reason: `no delivery to ${address.country}`,
+        reason: problem ?? 'undeliverable',
       });
       return;
     }

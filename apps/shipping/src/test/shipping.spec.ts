@@ -103,10 +103,22 @@ describe('the shipping service', () => {
     });
 
     it('an address it cannot serve gives shipment.failed', async () => {
-      const orderId = randomUUID();
-      await createShipment(orderId, 'AQ');
-      const failed = await client.event<{ orderId: string; reason: string }>('shipment.failed');
-      expect(failed.payload).toEqual({ orderId, reason: 'no delivery to AQ' });
+      const [antarctica, unknownPostalCode] = [randomUUID(), randomUUID()];
+      await createShipment(antarctica, 'AQ');
+      await client.bus.send(CreateShipment, {
+        orderId: unknownPostalCode,
+        shippingAddress: { ...address(), postalCode: '00000' },
+        items: [{ sku: 'MUG-1', quantity: 1 }],
+      });
+      const failed = (orderId: string) =>
+        client.event<{ orderId: string; reason: string }>(
+          'shipment.failed',
+          (e) => e.orderId === orderId,
+        );
+      expect((await failed(antarctica)).payload.reason).toBe('no delivery to AQ');
+      expect((await failed(unknownPostalCode)).payload.reason).toBe(
+        'the carrier does not know postal code 00000',
+      );
     });
 
     it('dispatches and delivers through the REST API, each step once and in order', async () => {

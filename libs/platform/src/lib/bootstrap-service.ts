@@ -7,6 +7,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { DomainErrorFilter } from './http/domain-error.filter';
 
 export interface ServiceDescription {
   title: string;
@@ -20,6 +21,7 @@ export interface ServiceDescription {
  */
 export function configureService(app: INestApplication, description: ServiceDescription): void {
   app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new DomainErrorFilter());
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );

@@ -1,0 +1,2 @@
+/** The cart service's configuration, injectable. */
+export const CART_CONFIG = Symbol('CART_CONFIG');

@@ -1,0 +1,165 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CartCheckedOut, QuoteShipping, type ShippingAddress } from '@shopbus/contracts';
+import {
+  MessageBus,
+  RequestTimeoutError,
+  TransportDisconnectedError,
+  UnroutableMessageError,
+  type ResponseOf,
+} from '@shopbus/messaging-core';
+import { Outbox } from '@shopbus/messaging-outbox';
+import { CART_CONFIG } from '../cart.tokens';
+import type { CartConfig } from '../config';
+import { CartPrisma } from '../cart-prisma.service';
+import { Prisma } from '../generated/prisma/client';
+import {
+  CartNotOpenError,
+  EmptyCartError,
+  IdempotencyKeyReusedError,
+  ShippingUnavailableError,
+  UndeliverableError,
+} from './cart-errors';
+import { CartsService } from './carts.service';
+
+export interface CheckoutRequest {
+  customerEmail: string;
+  shippingAddress: ShippingAddress;
+}
+
+export interface CheckoutAccepted {
+  orderId: string;
+  cartId: string;
+}
+
+/**
+ * Checkout: asks shipping for the price (request/response, while the customer waits), then in
+ * one transaction closes the cart, records the request under its Idempotency-Key, cancels the
+ * abandonment check and writes `cart.checked-out` to the outbox. The order id is assigned here,
+ * answered at once (202) and used as the correlation id of everything the order causes.
+ *
+ * The same key again returns the first answer and changes nothing; the same key with another
+ * body is refused. Two concurrent requests with one key: the key's primary key lets one commit,
+ * and the other returns its answer.
+ */
+@Injectable()
+export class CheckoutService {
+  constructor(
+    private readonly prisma: CartPrisma,
+    private readonly carts: CartsService,
+    private readonly outbox: Outbox,
+    private readonly bus: MessageBus,
+    @Inject(CART_CONFIG) private readonly config: CartConfig,
+  ) {}
+
+  async checkout(
+    cartId: string,
+    idempotencyKey: string,
+    request: CheckoutRequest,
+  ): Promise<CheckoutAccepted> {
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify({ cartId, ...request }))
+      .digest('hex');
+    const earlier = await this.answered(idempotencyKey, requestHash);
+    if (earlier) return earlier;
+    try {
+      return await this.checkoutOnce(cartId, idempotencyKey, requestHash, request);
+    } catch (error) {
+      // A concurrent request with the same key may have won: then its answer is ours.
+      const raced =
+        error instanceof CartNotOpenError ||
+        (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002');
+      const answer = raced ? await this.answered(idempotencyKey, requestHash) : undefined;
+      if (answer) return answer;
+      throw error;
+    }
+  }
+
+  private async checkoutOnce(
+    cartId: string,
+    idempotencyKey: string,
+    requestHash: string,
+    request: CheckoutRequest,
+  ): Promise<CheckoutAccepted> {
+    const cart = await this.carts.get(cartId);
+    if (cart.status !== 'open') throw new CartNotOpenError(cartId, cart.status);
+    if (cart.itemCount === 0) throw new EmptyCartError(cartId);
+    const quote = await this.quote(request.shippingAddress.country, cart.itemCount);
+    if (!quote.deliverable) throw new UndeliverableError(request.shippingAddress.country);
+
+    const orderId = randomUUID();
+    await this.prisma.$transaction(async (tx) => {
+      const [locked] = await tx.$queryRaw<{ status: string; abandon_check: string | null }[]>`
+          SELECT status, abandon_check FROM cart WHERE id = ${cartId}::uuid FOR UPDATE`;
+      if (locked.status !== 'open') throw new CartNotOpenError(cartId, locked.status);
+      const items = await tx.cartItem.findMany({ where: { cartId }, include: { product: true } });
+      const itemCount = items.reduce((sum, item) => sum + item.quantity, 0);
+      if (itemCount !== cart.itemCount) {
+        throw new CartNotOpenError(cartId, 'being changed (try the checkout again)');
+      }
+      await tx.checkoutRequest.create({
+        data: { idempotencyKey, cartId, requestHash, orderId },
+      });
+      await tx.cart.update({
+        where: { id: cartId },
+        data: {
+          status: 'checked-out',
+          orderId,
+          customerEmail: request.customerEmail,
+          checkedOutAt: new Date(),
+          abandonCheck: null,
+        },
+      });
+      if (locked.abandon_check) await this.outbox.cancelScheduled(tx, locked.abandon_check);
+      const itemsTotalCents = items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0);
+      await this.outbox.publish(
+        tx,
+        CartCheckedOut,
+        {
+          cartId,
+          orderId,
+          customerEmail: request.customerEmail,
+          shippingAddress: request.shippingAddress,
+          items: items.map((item) => ({
+            sku: item.sku,
+            name: item.product.name,
+            quantity: item.quantity,
+            unitPriceCents: item.unitPriceCents,
+          })),
+          itemsTotalCents,
+          shippingCents: quote.priceCents,
+          totalCents: itemsTotalCents + quote.priceCents,
+        },
+        { correlationId: orderId, partitionKey: orderId },
+      );
+    });
+    return { orderId, cartId };
+  }
+
+  /** The answer already given under this key, if any (refused if the request differs). */
+  private async answered(key: string, requestHash: string): Promise<CheckoutAccepted | undefined> {
+    const earlier = await this.prisma.checkoutRequest.findUnique({
+      where: { idempotencyKey: key },
+    });
+    if (!earlier) return undefined;
+    if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key);
+    return { orderId: earlier.orderId, cartId: earlier.cartId };
+  }
+
+  async quote(country: string, itemCount: number): Promise<ResponseOf<typeof QuoteShipping>> {
+    try {
+      return await this.bus.request(
+        QuoteShipping,
+        { country: country.toUpperCase(), itemCount },
+        { timeoutMs: this.config.quoteTimeoutMs },
+      );
+    } catch (error) {
+      const unavailable =
+        error instanceof RequestTimeoutError ||
+        error instanceof UnroutableMessageError ||
+        error instanceof TransportDisconnectedError;
+      if (unavailable) throw new ShippingUnavailableError(error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { durationFromEnv, loadServiceConfig, type ServiceConfig } from '@shopbus/platform';
+
+export interface CartConfig extends ServiceConfig {
+  /** A cart with items and no checkout for this long is abandoned. Default 30 minutes. */
+  abandonAfterMs: number;
+  /** How long a shipping quote may take before the customer gets a 504. Default 3 s. */
+  quoteTimeoutMs: number;
+}
+
+export function loadCartConfig(env: NodeJS.ProcessEnv = process.env): CartConfig {
+  return {
+    ...loadServiceConfig(
+      'cart',
+      { port: 3001, database: 'shop_cart', databaseUrlVariable: 'CART_DATABASE_URL' },
+      env,
+    ),
+    abandonAfterMs: durationFromEnv(env, 'CART_ABANDON_AFTER_MS', 30 * 60 * 1000),
+    quoteTimeoutMs: durationFromEnv(env, 'SHIPPING_QUOTE_TIMEOUT_MS', 3000),
+  };
+}
