@@ -18,6 +18,8 @@ export interface ServiceUnderTestOptions<C extends ServiceConfig> {
   env?: Record<string, string>;
   /** A virtual host shared with other services under test; default: one of its own. */
   vhost?: TestVhost;
+  /** Another instance of a service already under test: its database, shared; default: a new one. */
+  database?: TestDatabase;
 }
 
 export interface ServiceUnderTest<C extends ServiceConfig> {
@@ -38,7 +40,9 @@ export interface ServiceUnderTest<C extends ServiceConfig> {
 export async function startServiceUnderTest<C extends ServiceConfig>(
   options: ServiceUnderTestOptions<C>,
 ): Promise<ServiceUnderTest<C>> {
-  const database = await TestDatabase.create(options.name, options.migrations);
+  const ownDatabase = options.database === undefined;
+  const database =
+    options.database ?? (await TestDatabase.create(options.name, options.migrations));
   const ownVhost = options.vhost === undefined;
   const vhost = options.vhost ?? (await createTestVhost(options.name));
   const config = options.loadConfig({
@@ -60,7 +64,7 @@ export async function startServiceUnderTest<C extends ServiceConfig>(
     http: app.getHttpServer(),
     async close() {
       await app.close();
-      await database.drop();
+      if (ownDatabase) await database.drop();
       if (ownVhost) await vhost.delete();
     },
   };

@@ -1,0 +1,231 @@
+import path from 'node:path';
+import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import {
+  CANCEL_SHIPMENT_QUEUE,
+  CancelShipment,
+  CartCheckedOut,
+  CreateShipment,
+  ShipmentCreated,
+  ShipmentDelivered,
+  ShipmentDispatched,
+  ShipmentFailed,
+} from '@shopbus/contracts';
+import { handlerFor, type PayloadOf } from '@shopbus/messaging-core';
+import { Countdown, until } from '@shopbus/testing';
+import {
+  ShopTestClient,
+  startServiceUnderTest,
+  type ServiceUnderTest,
+} from '@shopbus/platform/testing';
+import { OrderModule } from '../app.module';
+import { loadOrderConfig, type OrderConfig } from '../config';
+
+const checkout = (orderId: string = randomUUID()): PayloadOf<typeof CartCheckedOut> => ({
+  cartId: randomUUID(),
+  orderId,
+  customerEmail: 'ada@example.com',
+  shippingAddress: {
+    name: 'Ada',
+    street: '1 Row',
+    city: 'Berlin',
+    postalCode: '10115',
+    country: 'DE',
+  },
+  items: [{ sku: 'MUG-BLUE', name: 'Blue enamel mug', quantity: 2, unitPriceCents: 1290 }],
+  itemsTotalCents: 2580,
+  shippingCents: 590,
+  totalCents: 3170,
+});
+
+describe('the order service and its fulfilment saga', () => {
+  const services: ServiceUnderTest<OrderConfig>[] = [];
+  let client: ShopTestClient;
+  let api: ReturnType<typeof request>;
+  /** Shipping's queues, played by the test client. */
+  let shipmentRequests: Countdown<PayloadOf<typeof CreateShipment>>;
+  let cancellations: Countdown<PayloadOf<typeof CancelShipment>>;
+
+  const startOrder = (env: Record<string, string> = {}, shared?: ServiceUnderTest<OrderConfig>) =>
+    startServiceUnderTest({
+      name: 'order',
+      migrations: path.join(__dirname, '../../prisma/migrations'),
+      databaseUrlVariable: 'ORDER_DATABASE_URL',
+      loadConfig: loadOrderConfig,
+      module: (config) =>
+        OrderModule.forRoot(config, {
+          relay: { pollIntervalMs: 50 },
+          messaging: {
+            recoverability: { immediateIntervalMs: 10, redeliveryDelaysMs: [200, 400] },
+          },
+        }),
+      env,
+      vhost: shared?.vhost,
+      database: shared?.database,
+    }).then((service) => {
+      services.push(service);
+      return service;
+    });
+
+  const start = async (env: Record<string, string> = {}) => {
+    const order = await startOrder(env);
+    client = await ShopTestClient.start(order.vhost);
+    api = request(order.http as never);
+    shipmentRequests = new Countdown();
+    cancellations = new Countdown();
+    await client.bus.subscribe({
+      queue: 'shipping.create-shipment',
+      handlers: [handlerFor(CreateShipment, async (command) => shipmentRequests.record(command))],
+    });
+    await client.bus.subscribe({
+      queue: CANCEL_SHIPMENT_QUEUE,
+      handlers: [handlerFor(CancelShipment, async (command) => cancellations.record(command))],
+    });
+    return order;
+  };
+  afterEach(async () => {
+    await client?.close();
+    for (const service of services.splice(0).reverse()) await service.close();
+  });
+
+  /** Checks out, waits for the order to exist, and returns its id. */
+  const place = async () => {
+    const { orderId } = checkout();
+    await client.bus.publish(CartCheckedOut, checkout(orderId), { correlationId: orderId });
+    await client.event('order.placed', (e: { orderId: string }) => e.orderId === orderId);
+    return orderId;
+  };
+  const statusOf = async (orderId: string) => (await api.get(`/orders/${orderId}`)).body.status;
+  const untilStatus = (orderId: string, status: string) =>
+    until(async () => (await statusOf(orderId)) === status, `order ${orderId} ${status}`);
+
+  it('places the order, asks for a shipment and follows it to delivered', async () => {
+    await start();
+    const orderId = await place();
+    const [command] = await shipmentRequests.reach(1);
+    expect(command).toMatchObject({ orderId, items: [{ sku: 'MUG-BLUE', quantity: 2 }] });
+
+    const shipmentId = randomUUID();
+    await client.bus.publish(ShipmentCreated, { orderId, shipmentId });
+    await untilStatus(orderId, 'awaiting-dispatch');
+    await client.bus.publish(ShipmentDispatched, { orderId, shipmentId, trackingNumber: 'TRK-1' });
+    await client.bus.publish(ShipmentDelivered, { orderId, shipmentId });
+    await untilStatus(orderId, 'delivered');
+
+    const { body } = await api.get(`/orders/${orderId}`).expect(200);
+    expect(body).toMatchObject({
+      status: 'delivered',
+      shipmentId,
+      trackingNumber: 'TRK-1',
+      totalCents: 3170,
+    });
+    expect(
+      body.history.map(
+        (step: { status: string; cause: string }) => `${step.status} ← ${step.cause}`,
+      ),
+    ).toEqual([
+      'placed ← cart.checked-out',
+      'awaiting-dispatch ← shipment.created',
+      'shipped ← shipment.dispatched',
+      'delivered ← shipment.delivered',
+    ]);
+    const shipped = await client.event<{ trackingNumber: string }>('order.shipped');
+    expect(shipped.payload.trackingNumber).toBe('TRK-1');
+    expect(shipped.correlationId).toBe(orderId);
+    await client.event('order.delivered');
+    expect(cancellations.seen).toEqual([]);
+  });
+
+  it('cancels an order not dispatched before the deadline, and tells shipping', async () => {
+    await start({ ORDER_DISPATCH_DEADLINE_MS: '500' });
+    const orderId = await place();
+    await client.bus.publish(ShipmentCreated, { orderId, shipmentId: randomUUID() });
+
+    const [cancellation] = await cancellations.reach(1);
+    expect(cancellation).toEqual({ orderId, reason: 'not dispatched before the deadline' });
+    const cancelled = await client.event<{ reason: string }>('order.cancelled');
+    expect(cancelled.payload.reason).toBe('not dispatched before the deadline');
+    expect(await statusOf(orderId)).toBe('cancelled');
+  });
+
+  it('cancels when the shipment fails, without a cancellation to shipping', async () => {
+    await start();
+    const orderId = await place();
+    await client.bus.publish(ShipmentFailed, {
+      orderId,
+      reason: 'the carrier does not know postal code 00000',
+    });
+    await untilStatus(orderId, 'cancelled');
+    expect((await api.get(`/orders/${orderId}`)).body.cancelReason).toBe(
+      'shipment failed: the carrier does not know postal code 00000',
+    );
+    await client.event('order.cancelled');
+    expect(cancellations.seen).toEqual([]);
+  });
+
+  it('lets the customer cancel before dispatch (200) but not after (409)', async () => {
+    await start();
+    const [early, late] = [await place(), await place()];
+    await client.bus.publish(ShipmentDispatched, {
+      orderId: late,
+      shipmentId: randomUUID(),
+      trackingNumber: 'TRK-2',
+    });
+    await untilStatus(late, 'shipped');
+
+    const cancelled = await api.post(`/orders/${early}/cancel`).expect(200);
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'cancelled by the customer',
+    });
+    expect((await cancellations.reach(1))[0]).toEqual({
+      orderId: early,
+      reason: 'cancelled by the customer',
+    });
+    const event = await client.event<{ orderId: string }>('order.cancelled');
+    expect(event.correlationId).toBe(early);
+
+    const refused = await api.post(`/orders/${late}/cancel`).expect(409);
+    expect(refused.body.message).toMatch(/the order is shipped: it can no longer be cancelled/);
+    await api.post(`/orders/${early}/cancel`).expect(409);
+    await api.post(`/orders/${randomUUID()}/cancel`).expect(404);
+    await api.get('/orders/nope').expect(400);
+  });
+
+  it('makes one order of a checkout delivered twice', async () => {
+    await start();
+    const payload = checkout();
+    await client.bus.publish(CartCheckedOut, payload);
+    await client.bus.publish(CartCheckedOut, payload);
+    await client.event('order.placed');
+    await shipmentRequests.reach(1);
+    await until(
+      () => client.events.seen.filter((e) => e.messageType === 'cart.checked-out').length === 2,
+      'both deliveries',
+    );
+    // Both checkouts handled (their inbox rows exist) and still one order.
+    const order = services[0];
+    await until(
+      async () => (await order.database.query('SELECT 1 FROM inbox_message')).length === 2,
+      'both checkouts handled',
+    );
+    expect(client.eventsOf('order.placed')).toHaveLength(1);
+    expect(shipmentRequests.seen).toHaveLength(1);
+  });
+
+  it('two instances side by side: every checkout makes exactly one order', async () => {
+    const first = await start();
+    await startOrder({}, first);
+    const orderIds = Array.from({ length: 20 }, () => randomUUID());
+    for (const orderId of orderIds) await client.bus.publish(CartCheckedOut, checkout(orderId));
+
+    await until(() => client.eventsOf('order.placed').length >= 20, '20 orders placed', 20_000);
+    await shipmentRequests.reach(20);
+    const placed = client
+      .eventsOf('order.placed')
+      .map((e) => (e.payload as { orderId: string }).orderId);
+    expect(placed.sort()).toEqual([...orderIds].sort());
+    const rows = await first.database.query<{ n: string }>('SELECT count(*) AS n FROM "order"');
+    expect(Number(rows[0].n)).toBe(20);
+  });
+});
