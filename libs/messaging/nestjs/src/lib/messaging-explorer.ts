@@ -82,7 +82,12 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
         } else {
           plan.fallback = target.bind(instance) as FallbackHandler;
         }
-        plan.bindings.push(...(metadata.bindings ?? []));
+        plan.bindings.push(
+          ...(metadata.bindings ?? []).map((binding) => ({
+            ...binding,
+            exchange: this.options.exchangeNames?.[binding.exchange] ?? binding.exchange,
+          })),
+        );
         plan.prefetch = metadata.prefetch ?? plan.prefetch ?? this.options.defaultPrefetch;
         endpoints.set(queue, plan);
       }

@@ -20,4 +20,10 @@ export interface MessagingModuleOptions {
   recoverability?: Partial<RecoverabilityPolicy>;
   /** Default: the Nest logger. */
   logger?: MessagingLogger;
+  /**
+   * Names a handler's bindings may use for exchanges whose real names are configuration, e.g.
+   * `{ events: 'shop.events' }`: `bindings: [{ exchange: 'events', pattern: 'order.*' }]` then
+   * binds to `shop.events` (or to a test run's own exchange).
+   */
+  exchangeNames?: Readonly<Record<string, string>>;
 }

@@ -28,6 +28,8 @@ export function shopMessaging(config: ServiceConfig, options: ShopMessagingOptio
       logger: nestMessagingLogger(`${config.serviceName} transport`),
     }),
     recoverability: { publishFaultEvents: true, ...options.recoverability },
+    // Handlers bind with { exchange: 'events' | 'audit' | 'notifications' | … }.
+    exchangeNames: { ...exchanges },
     isGlobal: true,
   });
 }

@@ -1,0 +1,48 @@
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { isEmail } from 'class-validator';
+import { NotificationPrisma } from '../notification-prisma.service';
+
+export class NotificationView {
+  @ApiProperty({ enum: ['email', 'urgent'] }) channel!: string;
+  @ApiProperty({ enum: ['normal', 'high'] }) priority!: string;
+  @ApiProperty() subject!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty({ description: 'The event it tells of' }) cause!: string;
+  @ApiPropertyOptional({ format: 'uuid' }) orderId?: string;
+  @ApiProperty() correlationId!: string;
+  @ApiProperty() deliveredAt!: string;
+}
+
+@ApiTags('notifications')
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly prisma: NotificationPrisma) {}
+
+  @Get()
+  @ApiQuery({ name: 'email', required: true })
+  @ApiOkResponse({ type: [NotificationView] })
+  async list(@Query('email') email?: string): Promise<NotificationView[]> {
+    if (!email || !isEmail(email)) throw new BadRequestException('email must be an email address');
+    const rows = await this.prisma.notification.findMany({
+      where: { recipient: email },
+      orderBy: { deliveredAt: 'asc' },
+    });
+    return rows.map((row) => ({
+      channel: row.channel,
+      priority: row.priority,
+      subject: row.subject,
+      body: row.body,
+      cause: row.cause,
+      orderId: row.orderId ?? undefined,
+      correlationId: row.correlationId,
+      deliveredAt: row.deliveredAt.toISOString(),
+    }));
+  }
+}
