@@ -87,6 +87,11 @@ const boundaries = {
       ],
     },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    {
+      // The end-to-end tests run the services as processes and talk HTTP: shared libs only.
+      sourceTag: 'type:e2e',
+      onlyDependOnLibsWithTags: ['type:testing'],
+    },
     { sourceTag: 'scope:cart', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cart'] },
     { sourceTag: 'scope:order', onlyDependOnLibsWithTags: ['scope:shared', 'scope:order'] },
     {

@@ -34,7 +34,7 @@ export class CartModule {
         ShopOutboxModule.forRoot({
           databaseUrl: config.databaseUrl,
           serviceName: config.serviceName,
-          relay: tuning.relay,
+          relay: { pollIntervalMs: config.outboxPollIntervalMs, ...tuning.relay },
         }),
         ServiceHealthModule.forRoot(() => prisma.$queryRaw`SELECT 1`),
       ],

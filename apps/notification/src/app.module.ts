@@ -35,7 +35,7 @@ export class NotificationModule {
         ShopOutboxModule.forRoot({
           databaseUrl: config.databaseUrl,
           serviceName: config.serviceName,
-          relay: tuning.relay,
+          relay: { pollIntervalMs: config.outboxPollIntervalMs, ...tuning.relay },
         }),
         ServiceHealthModule.forRoot(() => prisma.$queryRaw`SELECT 1`),
       ],

@@ -45,17 +45,31 @@ export async function startServiceUnderTest<C extends ServiceConfig>(
     options.database ?? (await TestDatabase.create(options.name, options.migrations));
   const ownVhost = options.vhost === undefined;
   const vhost = options.vhost ?? (await createTestVhost(options.name));
-  const config = options.loadConfig({
-    ...process.env,
-    [options.databaseUrlVariable]: database.url,
-    RABBITMQ_URL: vhost.url,
-    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-    ...options.env,
-  });
-  const moduleRef = await Test.createTestingModule({ imports: [options.module(config)] }).compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true });
-  configureService(app, { title: options.name, description: 'under test' });
-  await app.init();
+  const cleanUp = async () => {
+    if (ownDatabase) await database.drop();
+    if (ownVhost) await vhost.delete();
+  };
+  let app: INestApplication;
+  let config: C;
+  try {
+    config = options.loadConfig({
+      ...process.env,
+      [options.databaseUrlVariable]: database.url,
+      RABBITMQ_URL: vhost.url,
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      ...options.env,
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [options.module(config)],
+    }).compile();
+    app = moduleRef.createNestApplication({ bufferLogs: true });
+    configureService(app, { title: options.name, description: 'under test' });
+    await app.init();
+  } catch (error) {
+    // Nothing of a service that failed to start may outlive the test.
+    await cleanUp();
+    throw error;
+  }
   return {
     app,
     config,
@@ -64,8 +78,7 @@ export async function startServiceUnderTest<C extends ServiceConfig>(
     http: app.getHttpServer(),
     async close() {
       await app.close();
-      if (ownDatabase) await database.drop();
-      if (ownVhost) await vhost.delete();
+      await cleanUp();
     },
   };
 }

@@ -12,6 +12,11 @@ export interface ServiceConfig {
   /** Prefix of the shop's exchanges (`shop` → `shop.events`, …); tests use their own. */
   exchangePrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * How often the outbox relay looks for due rows without a NOTIFY: the lateness of scheduled
+   * messages (timeouts, the courier). Default 1000 ms.
+   */
+  outboxPollIntervalMs: number;
 }
 
 export interface ServiceDefaults {
@@ -51,6 +56,7 @@ export function loadServiceConfig(
     rabbitmqUrl: parsed.data.RABBITMQ_URL,
     exchangePrefix: parsed.data.EXCHANGE_PREFIX,
     logLevel: parsed.data.LOG_LEVEL,
+    outboxPollIntervalMs: durationFromEnv(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),
   };
 }
 

@@ -1,0 +1,69 @@
+import type { ServiceName } from './shop-under-test';
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+}
+
+/** The shop's REST APIs, as a customer's or an operator's HTTP client sees them. */
+export class ShopClient {
+  constructor(private readonly urls: Record<ServiceName, string>) {}
+
+  async call<T = any>(
+    service: ServiceName,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
+    const response = await fetch(`${this.urls[service]}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** A cart with these items, checked out; the checkout's answer. */
+  async checkout(
+    email: string,
+    postalCode = '10115',
+    items: Record<string, number> = { 'MUG-BLUE': 2 },
+    key = `${email}-${postalCode}`,
+  ) {
+    const cart = await this.call('cart', 'POST', '/carts', { customerEmail: email });
+    for (const [sku, quantity] of Object.entries(items)) {
+      await this.call('cart', 'PUT', `/carts/${cart.body.id}/items/${sku}`, { quantity });
+    }
+    const checkout = await this.call(
+      'cart',
+      'POST',
+      `/carts/${cart.body.id}/checkout`,
+      {
+        customerEmail: email,
+        shippingAddress: {
+          name: 'Ada Lovelace',
+          street: '12 Analytical Row',
+          city: 'Berlin',
+          postalCode,
+          country: 'DE',
+        },
+      },
+      { 'Idempotency-Key': key },
+    );
+    return { cartId: cart.body.id as string, ...checkout };
+  }
+
+  order(orderId: string) {
+    return this.call('order', 'GET', `/orders/${orderId}`);
+  }
+
+  notifications(email: string) {
+    return this.call('notification', 'GET', `/notifications?email=${encodeURIComponent(email)}`);
+  }
+
+  journey(orderId: string) {
+    return this.call('notification', 'GET', `/audit?correlationId=${orderId}`);
+  }
+}

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createTestVhost, TestDatabase, until, type TestVhost } from '@shopbus/testing';
+
+const ROOT = path.join(__dirname, '../../..');
+
+/** The four services, each as the command `npm start` runs it, with what it needs. */
+const SERVICES = [
+  { name: 'cart', databaseUrlVariable: 'CART_DATABASE_URL' },
+  { name: 'order', databaseUrlVariable: 'ORDER_DATABASE_URL' },
+  { name: 'shipping', databaseUrlVariable: 'SHIPPING_DATABASE_URL' },
+  { name: 'notification', databaseUrlVariable: 'NOTIFICATION_DATABASE_URL' },
+] as const;
+
+export type ServiceName = (typeof SERVICES)[number]['name'];
+
+/**
+ * The whole shop for an end-to-end test: four service processes (started like `npm start`
+ * starts them), each with its own freshly migrated database, all in one RabbitMQ virtual host
+ * of their own. Tests talk to them over HTTP only.
+ */
+export class ShopUnderTest {
+  private constructor(
+    readonly urls: Record<ServiceName, string>,
+    private readonly processes: ChildProcess[],
+    private readonly databases: TestDatabase[],
+    private readonly vhost: TestVhost,
+    readonly logs: string[],
+  ) {}
+
+  static async start(env: Record<string, string>): Promise<ShopUnderTest> {
+    const vhost = await createTestVhost('shop');
+    const databases = await Promise.all(
+      SERVICES.map(({ name }) =>
+        TestDatabase.create(`e2e_${name}`, path.join(ROOT, 'apps', name, 'prisma', 'migrations')),
+      ),
+    );
+    const logs: string[] = [];
+    const urls = {} as Record<ServiceName, string>;
+    const processes: ChildProcess[] = [];
+    for (const [index, service] of SERVICES.entries()) {
+      const port = await freePort();
+      urls[service.name] = `http://127.0.0.1:${port}`;
+      const child = spawn(
+        process.execPath,
+        ['-r', '@swc-node/register', path.join('apps', service.name, 'src', 'main.ts')],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            ...env,
+            SWC_NODE_PROJECT: path.join('apps', service.name, 'tsconfig.json'),
+            PORT: String(port),
+            RABBITMQ_URL: vhost.url,
+            [service.databaseUrlVariable]: databases[index].url,
+            LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      const keep = (chunk: Buffer) => logs.push(`${service.name}: ${chunk.toString().trimEnd()}`);
+      child.stdout?.on('data', keep);
+      child.stderr?.on('data', keep);
+      processes.push(child);
+    }
+    const shop = new ShopUnderTest(urls, processes, databases, vhost, logs);
+    try {
+      await Promise.all(
+        SERVICES.map(({ name }) => until(() => healthy(urls[name]), `${name} healthy`, 45_000)),
+      );
+    } catch (error) {
+      await shop.stop();
+      throw new Error(`${(error as Error).message}\n${logs.slice(-20).join('\n')}`);
+    }
+    return shop;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.processes.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await Promise.all(this.databases.map((database) => database.drop()));
+    await this.vhost.delete();
+  }
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/health`)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}

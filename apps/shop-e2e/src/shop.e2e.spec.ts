@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { until } from '@shopbus/testing';
+import { ShopClient } from './shop-client';
+import { ShopUnderTest } from './shop-under-test';
+
+/**
+ * The whole shop, four processes on a real RabbitMQ and Postgres, driven only through REST:
+ * what a user of the demo does, with every flow's outcome asserted.
+ */
+describe('the shop, end to end', () => {
+  let shop: ShopUnderTest;
+  let api: ShopClient;
+
+  beforeAll(async () => {
+    shop = await ShopUnderTest.start({
+      COURIER_SIMULATION: 'true',
+      COURIER_DISPATCH_AFTER_MS: '1500',
+      COURIER_DELIVER_AFTER_MS: '1000',
+      ORDER_DISPATCH_DEADLINE_MS: '4000',
+      OUTBOX_POLL_INTERVAL_MS: '200',
+    });
+    api = new ShopClient(shop.urls);
+  }, 90_000);
+  afterAll(() => shop?.stop());
+
+  const email = () => `customer-${randomUUID().slice(0, 8)}@example.com`;
+  const untilOrder = (orderId: string, status: string, timeoutMs = 20_000) =>
+    until(
+      async () => (await api.order(orderId)).body?.status === status,
+      `order ${status}`,
+      timeoutMs,
+    );
+  const untilNotified = (to: string, count: number) =>
+    until(
+      async () => (await api.notifications(to)).body.length >= count,
+      `${count} notifications`,
+      20_000,
+    );
+
+  it('a checkout runs by itself to delivered, with the customer told at each step and every event in the audit journey', async () => {
+    const to = email();
+    const quote = await api.call('cart', 'POST', '/carts', { customerEmail: to });
+    await api.call('cart', 'PUT', `/carts/${quote.body.id}/items/TEE-LOGO`, { quantity: 1 });
+    const priced = await api.call(
+      'cart',
+      'GET',
+      `/carts/${quote.body.id}/shipping-quote?country=DE`,
+    );
+    expect(priced).toMatchObject({
+      status: 200,
+      body: { deliverable: true, priceCents: 540, carrier: 'DHL' },
+    });
+
+    const { status, body } = await api.checkout(to);
+    expect(status).toBe(202);
+    await untilOrder(body.orderId, 'delivered');
+
+    const order = (await api.order(body.orderId)).body;
+    expect(order.history.map((step: { status: string }) => step.status)).toEqual([
+      'placed',
+      'awaiting-dispatch',
+      'shipped',
+      'delivered',
+    ]);
+    expect(order.trackingNumber).toMatch(/^TRK-/);
+
+    await untilNotified(to, 3);
+    expect((await api.notifications(to)).body.map((n: { cause: string }) => n.cause)).toEqual([
+      'order.placed',
+      'shipment.dispatched',
+      'shipment.delivered',
+    ]);
+
+    await until(
+      async () => (await api.journey(body.orderId)).body.length >= 7,
+      'the whole journey audited',
+    );
+    const journey = (await api.journey(body.orderId)).body as {
+      messageType: string;
+      source: string;
+      messageId: string;
+      causationId?: string;
+    }[];
+    expect(journey.map((e) => `${e.source}: ${e.messageType}`)).toEqual([
+      'cart: cart.checked-out',
+      'order: order.placed',
+      'shipping: shipment.created',
+      'shipping: shipment.dispatched',
+      'order: order.shipped',
+      'shipping: shipment.delivered',
+      'order: order.delivered',
+    ]);
+    // Each step was caused by the one before it in the chain of messages.
+    expect(journey[1].causationId).toBe(journey[0].messageId);
+  });
+
+  it('an order the courier never picks up is cancelled at its deadline, and shipping cancels the shipment', async () => {
+    const to = email();
+    const { body } = await api.checkout(to, '99999');
+    await untilOrder(body.orderId, 'cancelled');
+    expect((await api.order(body.orderId)).body.cancelReason).toBe(
+      'not dispatched before the deadline',
+    );
+    await until(
+      async () =>
+        (await api.call('shipping', 'GET', `/shipments?orderId=${body.orderId}`)).body?.status ===
+        'cancelled',
+      'shipment cancelled',
+    );
+    await untilNotified(to, 3);
+    const causes = (await api.notifications(to)).body.map(
+      (n: { cause: string; channel: string }) => `${n.cause}/${n.channel}`,
+    );
+    expect(causes.sort()).toEqual([
+      'order.cancelled/email',
+      'order.cancelled/urgent',
+      'order.placed/email',
+    ]);
+  });
+
+  it('a failed shipment cancels the order', async () => {
+    const { body } = await api.checkout(email(), '00000');
+    await untilOrder(body.orderId, 'cancelled');
+    expect((await api.order(body.orderId)).body.cancelReason).toBe(
+      'shipment failed: the carrier does not know postal code 00000',
+    );
+  });
+
+  it('the customer can cancel before dispatch (the courier then skips it) but not after (409)', async () => {
+    const early = await api.checkout(email());
+    await until(async () => (await api.order(early.body.orderId)).status === 200, 'order created');
+    const cancelled = await api.call('order', 'POST', `/orders/${early.body.orderId}/cancel`);
+    expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled' } });
+    await until(
+      async () =>
+        (await api.call('shipping', 'GET', `/shipments?orderId=${early.body.orderId}`)).body
+          ?.status === 'cancelled',
+      'shipment cancelled',
+    );
+
+    const late = await api.checkout(email());
+    await untilOrder(late.body.orderId, 'shipped');
+    const refused = await api.call('order', 'POST', `/orders/${late.body.orderId}/cancel`);
+    expect(refused.status).toBe(409);
+    await untilOrder(late.body.orderId, 'delivered');
+    expect((await api.order(early.body.orderId)).body.status).toBe('cancelled');
+  });
+
+  it('a repeated checkout with the same Idempotency-Key makes one order', async () => {
+    const to = email();
+    const first = await api.checkout(to, '10115', { STICKERS: 1 }, 'retry-me');
+    const again = await api.call(
+      'cart',
+      'POST',
+      `/carts/${first.cartId}/checkout`,
+      {
+        customerEmail: to,
+        shippingAddress: {
+          name: 'Ada Lovelace',
+          street: '12 Analytical Row',
+          city: 'Berlin',
+          postalCode: '10115',
+          country: 'DE',
+        },
+      },
+      { 'Idempotency-Key': 'retry-me' },
+    );
+    expect(again).toMatchObject({ status: 202, body: { orderId: first.body.orderId } });
+    await untilOrder(first.body.orderId, 'delivered');
+    expect(
+      (await api.notifications(to)).body.filter(
+        (n: { cause: string }) => n.cause === 'order.placed',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('bad requests get a 4xx saying what is wrong', async () => {
+    const cart = await api.call('cart', 'POST', '/carts', {});
+    const noKey = await api.call('cart', 'POST', `/carts/${cart.body.id}/checkout`, {
+      customerEmail: 'a@example.com',
+    });
+    expect(noKey.status).toBe(400);
+    const badQuantity = await api.call('cart', 'PUT', `/carts/${cart.body.id}/items/MUG-BLUE`, {
+      quantity: -1,
+    });
+    expect(badQuantity).toMatchObject({
+      status: 400,
+      body: { message: ['quantity must not be less than 1'] },
+    });
+    expect((await api.order(randomUUID())).status).toBe(404);
+    expect((await api.call('order', 'POST', '/orders/not-an-id/cancel')).status).toBe(400);
+    expect((await api.call('shipping', 'POST', `/shipments/${randomUUID()}/dispatch`)).status).toBe(
+      404,
+    );
+    expect((await api.call('cart', 'GET', `/carts/${cart.body.id}`)).body).toMatchObject({
+      status: 'open',
+      items: [],
+    });
+  });
+});
