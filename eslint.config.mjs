@@ -88,6 +88,12 @@ const boundaries = {
     },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
     {
+      // npm start, db:setup and the demo: they start the services as processes and talk to
+      // them over HTTP (and, for the dead-letter part of the demo, through the library).
+      sourceTag: 'type:tooling',
+      onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging-core', 'type:messaging-adapter'],
+    },
+    {
       // The end-to-end tests run the services as processes and talk HTTP: shared libs only.
       sourceTag: 'type:e2e',
       onlyDependOnLibsWithTags: ['type:testing'],

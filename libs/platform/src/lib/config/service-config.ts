@@ -17,6 +17,8 @@ export interface ServiceConfig {
    * messages (timeouts, the courier). Default 1000 ms.
    */
   outboxPollIntervalMs: number;
+  /** Delays between redeliveries of a failing message; default the library's 1 s, 10 s, 60 s. */
+  redeliveryDelaysMs?: number[];
 }
 
 export interface ServiceDefaults {
@@ -57,6 +59,7 @@ export function loadServiceConfig(
     exchangePrefix: parsed.data.EXCHANGE_PREFIX,
     logLevel: parsed.data.LOG_LEVEL,
     outboxPollIntervalMs: durationFromEnv(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),
+    redeliveryDelaysMs: durationsFromEnv(env, 'REDELIVERY_DELAYS_MS'),
   };
 }
 
@@ -69,4 +72,11 @@ export function durationFromEnv(env: NodeJS.ProcessEnv, name: string, defaultMs:
     throw new Error(`${name} must be a positive whole number of milliseconds, got "${raw}"`);
   }
   return value;
+}
+
+/** A comma-separated list of positive durations in milliseconds, e.g. `500,2000`. */
+export function durationsFromEnv(env: NodeJS.ProcessEnv, name: string): number[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw.split(',').map((part) => durationFromEnv({ [name]: part.trim() }, name, 0));
 }

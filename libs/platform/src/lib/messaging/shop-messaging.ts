@@ -27,7 +27,11 @@ export function shopMessaging(config: ServiceConfig, options: ShopMessagingOptio
       topology: shopTopology(exchanges),
       logger: nestMessagingLogger(`${config.serviceName} transport`),
     }),
-    recoverability: { publishFaultEvents: true, ...options.recoverability },
+    recoverability: {
+      publishFaultEvents: true,
+      ...(config.redeliveryDelaysMs && { redeliveryDelaysMs: config.redeliveryDelaysMs }),
+      ...options.recoverability,
+    },
     // Handlers bind with { exchange: 'events' | 'audit' | 'notifications' | … }.
     exchangeNames: { ...exchanges },
     isGlobal: true,
