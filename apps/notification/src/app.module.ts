@@ -1,12 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import {
-  serviceLogger,
-  ServiceHealthModule,
-  shopMessaging,
-  ShopOutboxModule,
-  type ShopMessagingOptions,
-  type ShopOutboxOptions,
-} from '@shopbus/platform';
+import { serviceInfrastructure, type ServiceTuning } from '@shopbus/platform';
 import type { NotificationConfig } from './config';
 import { shopExchanges } from '@shopbus/contracts';
 import { AuditController } from './audit/audit.controller';
@@ -17,28 +10,13 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { NotificationPrisma } from './notification-prisma.service';
 import { SHOP_EXCHANGES } from './notification.tokens';
 
-/** Tuning the tests apply: faster redelivery and polling. */
-export interface NotificationTuning {
-  messaging?: ShopMessagingOptions;
-  relay?: ShopOutboxOptions['relay'];
-}
-
 @Module({})
 export class NotificationModule {
-  static forRoot(config: NotificationConfig, tuning: NotificationTuning = {}): DynamicModule {
+  static forRoot(config: NotificationConfig, tuning: ServiceTuning = {}): DynamicModule {
     const prisma = new NotificationPrisma(config.databaseUrl);
     return {
       module: NotificationModule,
-      imports: [
-        serviceLogger(config),
-        shopMessaging(config, tuning.messaging),
-        ShopOutboxModule.forRoot({
-          databaseUrl: config.databaseUrl,
-          serviceName: config.serviceName,
-          relay: { pollIntervalMs: config.outboxPollIntervalMs, ...tuning.relay },
-        }),
-        ServiceHealthModule.forRoot(() => prisma.$queryRaw`SELECT 1`),
-      ],
+      imports: serviceInfrastructure(config, () => prisma.$queryRaw`SELECT 1`, tuning),
       controllers: [NotificationsController, AuditController],
       providers: [
         { provide: SHOP_EXCHANGES, useValue: shopExchanges(config.exchangePrefix) },

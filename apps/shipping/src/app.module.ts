@@ -1,12 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import {
-  serviceLogger,
-  ServiceHealthModule,
-  shopMessaging,
-  ShopOutboxModule,
-  type ShopMessagingOptions,
-  type ShopOutboxOptions,
-} from '@shopbus/platform';
+import { serviceInfrastructure, type ServiceTuning } from '@shopbus/platform';
 import type { ShippingConfig } from './config';
 import { CourierHandler } from './shipments/courier.handler';
 import { ShipmentsController } from './shipments/shipments.controller';
@@ -15,28 +8,13 @@ import { ShippingRequestsHandler } from './shipments/shipping-requests.handler';
 import { ShippingPrisma } from './shipping-prisma.service';
 import { SHIPPING_CONFIG } from './shipping.tokens';
 
-/** Tuning the tests apply: faster redelivery and polling. */
-export interface ShippingTuning {
-  messaging?: ShopMessagingOptions;
-  relay?: ShopOutboxOptions['relay'];
-}
-
 @Module({})
 export class ShippingModule {
-  static forRoot(config: ShippingConfig, tuning: ShippingTuning = {}): DynamicModule {
+  static forRoot(config: ShippingConfig, tuning: ServiceTuning = {}): DynamicModule {
     const prisma = new ShippingPrisma(config.databaseUrl);
     return {
       module: ShippingModule,
-      imports: [
-        serviceLogger(config),
-        shopMessaging(config, tuning.messaging),
-        ShopOutboxModule.forRoot({
-          databaseUrl: config.databaseUrl,
-          serviceName: config.serviceName,
-          relay: { pollIntervalMs: config.outboxPollIntervalMs, ...tuning.relay },
-        }),
-        ServiceHealthModule.forRoot(() => prisma.$queryRaw`SELECT 1`),
-      ],
+      imports: serviceInfrastructure(config, () => prisma.$queryRaw`SELECT 1`, tuning),
       controllers: [ShipmentsController],
       providers: [
         { provide: SHIPPING_CONFIG, useValue: config },

@@ -9,3 +9,4 @@ export * from './lib/logging/service-logger.module';
 export * from './lib/bootstrap-service';
 export * from './lib/http/domain-error';
 export * from './lib/http/domain-error.filter';
+export * from './lib/service-infrastructure';
