@@ -110,11 +110,12 @@ export class ShipmentsService {
         trackingNumber,
         dispatchedAt: new Date(),
       });
-      await this.outbox.publish(tx, ShipmentDispatched, {
-        orderId: shipment.orderId,
-        shipmentId,
-        trackingNumber,
-      });
+      await this.outbox.publish(
+        tx,
+        ShipmentDispatched,
+        { orderId: shipment.orderId, shipmentId, trackingNumber },
+        inOrder(shipment.orderId),
+      );
       if (this.config.courier.enabled) {
         await this.outbox.schedule(
           tx,
@@ -136,7 +137,12 @@ export class ShipmentsService {
         status: 'delivered',
         deliveredAt: new Date(),
       });
-      await this.outbox.publish(tx, ShipmentDelivered, { orderId: shipment.orderId, shipmentId });
+      await this.outbox.publish(
+        tx,
+        ShipmentDelivered,
+        { orderId: shipment.orderId, shipmentId },
+        inOrder(shipment.orderId),
+      );
       return shipment;
     });
   }
@@ -165,4 +171,12 @@ export class ShipmentsService {
     if (moved.count === 0) throw new ShipmentStateError(shipmentId, shipment.status, stepName);
     return shipment;
   }
+}
+
+/**
+ * A step taken through the REST API has no message to inherit the order's correlation from: it
+ * is set from the order id, as the checkout set it, so the audit journey stays whole.
+ */
+function inOrder(orderId: string) {
+  return { correlationId: orderId, partitionKey: orderId };
 }

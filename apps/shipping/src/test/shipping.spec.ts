@@ -134,6 +134,8 @@ describe('the shipping service', () => {
       await api.post(`/shipments/${payload.shipmentId}/deliver`).expect(200);
 
       const event = await client.event<{ trackingNumber: string }>('shipment.dispatched');
+      // Caused by a REST call, yet in the order's conversation: correlated by the order id.
+      expect(event.correlationId).toBe(orderId);
       expect(event.payload).toEqual({
         orderId,
         shipmentId: payload.shipmentId,
