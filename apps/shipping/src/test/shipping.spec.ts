@@ -1,5 +1,7 @@
 import path from 'node:path';
 import request from 'supertest';
+import { connect } from 'amqplib';
+import { until } from '@shopbus/testing';
 import { randomUUID } from 'node:crypto';
 import {
   CANCEL_SHIPMENT_QUEUE,
@@ -183,6 +185,50 @@ describe('the shipping service', () => {
       const api = request(shipping.http as never);
       expect((await api.get(`/shipments?orderId=${cancelled}`)).body.status).toBe('cancelled');
       expect((await api.get(`/shipments?orderId=${kept}`)).body.status).toBe('dispatched');
+    });
+
+    it('lets an operator list, replay and purge its dead letters over HTTP, and only its own', async () => {
+      // A broken client's command: it fails its schema and is dead-lettered at once.
+      const connection = await connect(shipping.vhost.url);
+      const channel = await connection.createConfirmChannel();
+      channel.sendToQueue('shipping.create-shipment', Buffer.from('{"orderId":"nope"}'), {
+        messageId: 'broken-1',
+        type: 'shipping.create-shipment',
+      });
+      await channel.waitForConfirms();
+      await connection.close();
+      const api = request(shipping.http as never);
+      const listed = async () =>
+        (await api.get('/admin/dead-letters/shipping.create-shipment').expect(200)).body;
+      await until(async () => (await listed()).total === 1, 'the command dead-lettered');
+
+      expect((await listed()).messages[0]).toMatchObject({
+        messageId: 'broken-1',
+        errorType: 'MessageValidationError',
+        replayCount: 0,
+      });
+      const replay = await api
+        .post('/admin/dead-letters/shipping.create-shipment/replay')
+        .send({ messageIds: ['broken-1'] })
+        .expect(200);
+      expect(replay.body.replayed).toEqual(['broken-1']);
+      // Still broken: it comes back, its replay counted.
+      await until(
+        async () => (await listed()).messages[0]?.replayCount === 1,
+        'the replayed command back',
+      );
+      expect(
+        (await api.delete('/admin/dead-letters/shipping.create-shipment').expect(200)).body,
+      ).toEqual({ purged: 1 });
+      await api.get('/admin/dead-letters/order.fulfilment').expect(404);
+    });
+
+    it('exposes Prometheus metrics with the outbox backlog', async () => {
+      const { text } = await request(shipping.http as never)
+        .get('/metrics')
+        .expect(200);
+      expect(text).toContain('shopbus_outbox_pending_messages 0');
+      expect(text).toContain('process_cpu_user_seconds_total');
     });
 
     it('reports the database, the broker and the outbox on /health', async () => {
