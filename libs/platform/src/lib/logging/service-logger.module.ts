@@ -24,16 +24,22 @@ export function serviceLogger(config: ServiceConfig) {
       },
       customProps: (request: IncomingMessage & { id?: unknown }) => ({ correlationId: request.id }),
       autoLogging: { ignore: (request: IncomingMessage) => request.url === '/health' },
-      mixin() {
-        const message = currentMessage();
-        return message
-          ? {
-              correlationId: message.correlationId,
-              messageId: message.messageId,
-              messageType: message.messageType,
-            }
-          : {};
-      },
+      mixin: messageLogContext,
     },
   });
+}
+
+/**
+ * What every log line written while a message is handled carries: its correlation id, id and
+ * type, read from the library's message scope; nothing outside a handler.
+ */
+export function messageLogContext(): Record<string, string> {
+  const message = currentMessage();
+  return message
+    ? {
+        correlationId: message.correlationId,
+        messageId: message.messageId,
+        messageType: message.messageType,
+      }
+    : {};
 }
