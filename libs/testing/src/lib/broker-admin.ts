@@ -6,7 +6,7 @@ import {
   type GetMessage,
   type Options,
 } from 'amqplib';
-import { withDeadline } from './signals';
+import { until, withDeadline } from './signals';
 import { rabbitmqUrl } from './test-environment';
 
 /**
@@ -42,21 +42,11 @@ export class BrokerAdmin {
    */
   async untilMessageCount(queue: string, count: number, timeoutMs = 10_000): Promise<void> {
     let last = -1;
-    let gaveUp = false;
-    const reached = async () => {
-      while (!gaveUp) {
-        last = await this.messageCount(queue);
-        if (last === count) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
-    await withDeadline(
-      reached(),
+    await until(
+      async () => (last = await this.messageCount(queue)) === count,
+      () => `${count} message(s) in ${queue} (it has ${last})`,
       timeoutMs,
-      () => `expected ${count} message(s) in ${queue}, it has ${last}`,
-    ).finally(() => {
-      gaveUp = true;
-    });
+    );
   }
 
   /** Takes one message off a queue (acknowledged), or false when it is empty. */

@@ -56,11 +56,12 @@ export function deferred<T = void>(): {
 
 /**
  * Resolves once `condition` holds, asking every 20 ms: for state that announces no event of its
- * own (a database row reaching a status). Rejects after `timeoutMs` with `what`.
+ * own (a database row reaching a status). Rejects after `timeoutMs` with `what` (given as a
+function, it is read when the deadline passes, so it can say what was seen last).
  */
 export async function until(
   condition: () => Promise<boolean> | boolean,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 10_000,
 ): Promise<void> {
   let gaveUp = false;
@@ -72,7 +73,7 @@ export async function until(
   await withDeadline(
     check(),
     timeoutMs,
-    () => `${what} did not happen within ${timeoutMs} ms`,
+    () => `${typeof what === 'string' ? what : what()} did not happen within ${timeoutMs} ms`,
   ).finally(() => {
     gaveUp = true;
   });

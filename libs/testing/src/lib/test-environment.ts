@@ -17,14 +17,3 @@ export function rabbitmqUrl(): string {
 export function uniqueName(prefix: string): string {
   return `test.${prefix}.${randomBytes(4).toString('hex')}`;
 }
-
-/**
- * A RabbitMQ virtual host for one test suite: a whole service runs in it under its real queue
- * and exchange names without meeting another run's, and deleting it removes everything.
- */
-export interface TestVhost {
-  readonly name: string;
-  /** RABBITMQ_URL pointing at the virtual host. */
-  readonly url: string;
-  delete(): Promise<void>;
-}

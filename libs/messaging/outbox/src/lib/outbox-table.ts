@@ -1,9 +1,8 @@
 /**
- * The names the library's SQL uses, in one place. The tables themselves are defined once in
- * libs/messaging/outbox/prisma/outbox.prisma, which every service's schema includes.
+ * Constants the outbox's writers and relays must agree on. The tables (`outbox_message`,
+ * `inbox_message`) are defined once in libs/messaging/outbox/prisma/outbox.prisma, which every
+ * service's schema includes; the library's SQL names them literally.
  */
-export const OUTBOX_TABLE = 'outbox_message';
-export const INBOX_TABLE = 'inbox_message';
 
 /** Written rows NOTIFY this channel (delivered at commit), waking the relays at once. */
 export const OUTBOX_NOTIFY_CHANNEL = 'shopbus_outbox';

@@ -3,7 +3,7 @@ import { runInMessageScope } from '../envelope/message-scope';
 import { UnknownMessageTypeError } from '../errors';
 import { decodeBody } from '../serialization/json-body';
 import type { ConsumeContext } from './consume-context';
-import type { FallbackHandler, HandlerRegistration } from './message-handler';
+import type { FallbackHandler, HandlerRegistration, MessageContext } from './message-handler';
 import { queryFault, queryResponse } from './query-reply';
 
 /**
@@ -29,30 +29,22 @@ export function dispatchToHandler(
 
   return async (context) => {
     const { metadata, body, reply } = context.message;
+    const contextOf = <P>(payload: P): MessageContext<P> => ({
+      envelope: { ...metadata, payload },
+      redelivered: context.message.redelivered,
+      endpoint: context.endpoint,
+    });
     const registration = byType.get(metadata.messageType);
     if (!registration && fallback) {
       const payload = decodeBody(body);
-      await runInMessageScope(metadata, () =>
-        fallback(payload, {
-          envelope: { ...metadata, payload },
-          redelivered: context.message.redelivered,
-          endpoint: context.endpoint,
-        }),
-      );
+      await runInMessageScope(metadata, () => fallback(payload, contextOf(payload)));
       return;
     }
     if (!registration) throw new UnknownMessageTypeError(metadata.messageType, context.endpoint);
     const { contract, handle } = registration;
     const payload = validatePayload(contract.type, contract.schema, decodeBody(body));
 
-    const invoke = () =>
-      runInMessageScope(metadata, () =>
-        handle(payload, {
-          envelope: { ...metadata, payload },
-          redelivered: context.message.redelivered,
-          endpoint: context.endpoint,
-        }),
-      );
+    const invoke = () => runInMessageScope(metadata, () => handle(payload, contextOf(payload)));
 
     if (contract.kind !== 'query' || !reply) {
       await invoke();

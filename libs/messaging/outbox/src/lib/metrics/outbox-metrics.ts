@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { ClientBase } from 'pg';
 
 /** What an operator watches: is the outbox keeping up, and did anything give up? */
 export interface OutboxMetrics {
@@ -15,7 +15,7 @@ export interface OutboxMetrics {
 }
 
 export async function readOutboxTable(
-  client: Client,
+  client: ClientBase,
 ): Promise<Pick<OutboxMetrics, 'pending' | 'oldestPendingAgeMs' | 'failed'>> {
   const { rows } = await client.query<{
     pending: string;

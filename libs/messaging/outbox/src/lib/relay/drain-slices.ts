@@ -10,10 +10,6 @@ import {
 import type { ResolvedRelayOptions } from './outbox-relay.options';
 import { keysNotPublished, publishInKeyOrder, type PublishResult } from './publish-in-key-order';
 
-export interface DrainOutcome extends BatchOutcome {
-  batches: number;
-}
-
 interface InFlight {
   batch: ClaimedBatch;
   results: Promise<PublishResult[]>;
@@ -36,8 +32,8 @@ export async function drainSlices(
   slices: readonly number[],
   options: ResolvedRelayOptions,
   beforeCommit?: () => Promise<void>,
-): Promise<DrainOutcome> {
-  const total: DrainOutcome = { published: 0, failed: 0, brokerDown: false, batches: 0 };
+): Promise<BatchOutcome> {
+  const total: BatchOutcome = { published: 0, failed: 0, brokerDown: false };
   if (slices.length === 0) return total;
   // Claimed and not yet settled: rolled back if anything throws.
   const open = new Set<ClaimedBatch>();
@@ -65,7 +61,6 @@ export async function drainSlices(
       // Claimed while the broker confirms the previous batch.
       const batch = await claimBatch(connection, slices, options.batchSize);
       open.add(batch);
-      total.batches += 1;
       let current: InFlight;
       if (!previous) {
         current = { batch, results: publishInKeyOrder(transport, batch.rows) };

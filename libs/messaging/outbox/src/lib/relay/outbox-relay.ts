@@ -31,6 +31,7 @@ export class OutboxRelay {
   private readonly wake = new WakeSignal();
   private readonly backoff: Backoff;
   private client?: pg.Client;
+  private operatorPool?: pg.Pool;
   /** Connections the batches take turns on (with `client`), so database and broker work overlap. */
   private batchClients: pg.Client[] = [];
   private ownership?: SliceOwnership;
@@ -72,6 +73,9 @@ export class OutboxRelay {
     await this.loop;
     this.loop = undefined;
     await this.disconnect();
+    const pool = this.operatorPool;
+    this.operatorPool = undefined;
+    await pool?.end();
   }
 
   /** The slices this relay owns right now (for tests and diagnostics). */
@@ -214,14 +218,24 @@ export class OutboxRelay {
     await sleep(ms, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
   }
 
-  private async withSeparateConnection<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-    // Not the relay's own connection: that one may be in the middle of a batch.
-    const client = new pg.Client({ connectionString: this.options.databaseUrl });
-    await client.connect();
+  /**
+   * Metrics and operator queries run on a connection of their own (the relay's may be in the
+   * middle of a batch), kept between calls: health checks and scrapes ask every few seconds.
+   * It closes itself when idle and never keeps the process alive.
+   */
+  private async withSeparateConnection<T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+    this.operatorPool ??= new pg.Pool({
+      connectionString: this.options.databaseUrl,
+      application_name: `${this.options.name} (metrics)`,
+      max: 1,
+      idleTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
+    });
+    const client = await this.operatorPool.connect();
     try {
       return await work(client);
     } finally {
-      await client.end().catch(() => undefined);
+      client.release();
     }
   }
 }
