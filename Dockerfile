@@ -1,32 +1,50 @@
-# One image per service: docker build --build-arg SERVICE=order -t shopbus-order .
-# Build stage: the same Nx build as on a workstation (prisma generate, then SWC into dist/).
-# Runtime stage: production node_modules, the compiled service, its migrations; non-root.
+# The shop's images, built from one workspace build:
+#   runtime  every service, compiled once; SERVICE=cart|order|… chooses the one a container runs
+#   migrate  a one-shot step: creates each service's database if missing and applies its migrations
+#
+#   docker build --target runtime -t shopbus .      docker run -e SERVICE=order shopbus
+#   docker build --target migrate -t shopbus-migrate .
+#
+# Layers are ordered by how often they change: the dependencies (package-lock.json) first, the
+# sources after, so an edit to a service rebuilds only the compile step and what follows.
 
-FROM node:20-bookworm-slim AS build
-ENV NX_DAEMON=false NX_NO_CLOUD=true CI=true
+FROM node:20-bookworm-slim AS deps
 WORKDIR /repo
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# No install scripts here: the workspace's postinstall generates the Prisma clients from schemas
+# that are copied only in the next stage, where they are generated explicitly.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
+# The prune drops optional dependencies too: npm keeps a dev dependency that is also an optional
+# peer of a production one (the Prisma CLI, TypeScript, and what they pull in, ≈200 MB), and the
+# only true optional dependency (pg-cloudflare) is for Cloudflare Workers.
+FROM deps AS build
 COPY . .
-ARG SERVICE
-RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=cart|order|shipping|notification is required" && exit 1)
-RUN npx nx run "$SERVICE:build" --skip-nx-cache && npm prune --omit=dev --no-audit --no-fund
+RUN npm run prisma:generate && npm run build \
+  && npm prune --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
-ARG SERVICE
-ENV NODE_ENV=production SERVICE=$SERVICE
+ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /repo/package.json ./
 COPY --from=build /repo/node_modules ./node_modules
-COPY --from=build /repo/dist/$SERVICE ./
-# What `prisma migrate deploy` reads: the config, the schema folder (with its link to the shared
-# outbox.prisma) and the migrations.
-COPY --from=build /repo/apps/$SERVICE/prisma.config.ts ./apps/$SERVICE/
-COPY --from=build /repo/apps/$SERVICE/prisma ./apps/$SERVICE/prisma
-COPY --from=build /repo/libs/persistence/src ./libs/persistence/src
-COPY --from=build /repo/libs/messaging/outbox/prisma ./libs/messaging/outbox/prisma
+COPY --from=build /repo/dist/shop ./
 USER node
-HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=5 \
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Migrations first (idempotent), then the service; exec so that SIGTERM reaches Node.
-CMD ["sh", "-c", "node node_modules/prisma/build/index.js migrate deploy --config apps/$SERVICE/prisma.config.ts && exec node apps/$SERVICE/src/main.js"]
+# exec, so that SIGTERM reaches Node and the service drains before it stops.
+CMD ["sh", "-c", "test -f \"apps/$SERVICE/src/main.js\" || { echo \"SERVICE must name one of: $(ls apps | tr '\\n' ' ')\" >&2; exit 64; }; exec node \"apps/$SERVICE/src/main.js\""]
+
+# Prisma's CLI and its migrate engine (wasm) live only here, not in the services' image. openssl
+# is what Prisma probes for at start; without it every run warns, although the engine needs none.
+FROM deps AS migrate
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends openssl \
+  && rm -rf /var/lib/apt/lists/*
+COPY tsconfig.base.json ./
+COPY tools/shop ./tools/shop
+COPY libs/service-manifest ./libs/service-manifest
+COPY libs/persistence ./libs/persistence
+COPY libs/messaging/outbox/prisma ./libs/messaging/outbox/prisma
+COPY apps ./apps
+USER node
+CMD ["npm", "run", "--silent", "db:setup"]

@@ -1,4 +1,16 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nx from '@nx/eslint-plugin';
+
+/** Every service's name, from its manifest (apps/<name>/service.json): one scope each. */
+const appsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'apps');
+const serviceNames = readdirSync(appsFolder)
+  .filter((folder) => existsSync(path.join(appsFolder, folder, 'service.json')))
+  .map(
+    (folder) =>
+      JSON.parse(readFileSync(path.join(appsFolder, folder, 'service.json'), 'utf8')).name,
+  );
 
 /**
  * Module boundaries, enforced: each project's tags say what it is (`type:*`) and whose it is
@@ -66,8 +78,15 @@ const boundaries = {
         'type:outbox',
         'type:persistence',
         'type:contracts',
+        'type:manifest',
         'type:testing',
       ],
+    },
+    {
+      // Each service's identity (apps/<name>/service.json): read by the services and the tools.
+      sourceTag: 'type:manifest',
+      onlyDependOnLibsWithTags: [],
+      bannedExternalImports: brokerDatabaseAndFramework,
     },
     {
       sourceTag: 'type:testing',
@@ -83,6 +102,7 @@ const boundaries = {
         'type:outbox',
         'type:persistence',
         'type:platform',
+        'type:manifest',
         'type:testing',
       ],
     },
@@ -91,23 +111,23 @@ const boundaries = {
       // npm start, db:setup and the demo: they start the services as processes and talk to
       // them over HTTP (and, for the dead-letter part of the demo, through the library).
       sourceTag: 'type:tooling',
-      onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging-core', 'type:messaging-adapter'],
+      onlyDependOnLibsWithTags: [
+        'type:contracts',
+        'type:messaging-core',
+        'type:messaging-adapter',
+        'type:manifest',
+      ],
     },
     {
       // The end-to-end tests run the services as processes and talk HTTP: shared libs only.
       sourceTag: 'type:e2e',
-      onlyDependOnLibsWithTags: ['type:testing'],
+      onlyDependOnLibsWithTags: ['type:testing', 'type:manifest'],
     },
-    { sourceTag: 'scope:cart', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cart'] },
-    { sourceTag: 'scope:order', onlyDependOnLibsWithTags: ['scope:shared', 'scope:order'] },
-    {
-      sourceTag: 'scope:shipping',
-      onlyDependOnLibsWithTags: ['scope:shared', 'scope:shipping'],
-    },
-    {
-      sourceTag: 'scope:notification',
-      onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'],
-    },
+    // A service imports shared libraries and itself, never another service.
+    ...serviceNames.map((name) => ({
+      sourceTag: `scope:${name}`,
+      onlyDependOnLibsWithTags: ['scope:shared', `scope:${name}`],
+    })),
   ],
 };
 

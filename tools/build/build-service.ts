@@ -3,11 +3,15 @@
  * into `dist/<service>/` with SWC (decorator metadata included, as Nest needs), keeping the
  * source layout and rewriting the `@shopbus/*` path aliases to relative imports, so that
  * `node dist/<service>/apps/<service>/src/main.js` runs with nothing but the production
- * node_modules. The Docker image runs exactly that.
+ * node_modules.
+ *
+ * `npm run build` (no service named): every service of the workspace and the libraries, once,
+ * into `dist/shop/`: what the Docker image holds, `node apps/<service>/src/main.js` for each.
  */
-import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { transformFile } from '@swc/core';
+import { readServiceManifests } from '@shopbus/service-manifest';
 
 const ROOT = path.join(__dirname, '../..');
 
@@ -29,18 +33,26 @@ async function sources(dir: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const service = process.argv[2];
-  if (!service) throw new Error('usage: build-service <service>');
+  const named = process.argv[2];
+  const services = named ? [named] : readServiceManifests(ROOT).map((manifest) => manifest.name);
   const { compilerOptions } = JSON.parse(
     await readFile(path.join(ROOT, 'tsconfig.base.json'), 'utf8'),
   );
-  const out = path.join(ROOT, 'dist', service);
+  const out = path.join(ROOT, 'dist', named ?? 'shop');
   const files = [
-    ...(await sources(path.join(ROOT, 'apps', service, 'src'))),
+    ...(
+      await Promise.all(services.map((service) => sources(path.join(ROOT, 'apps', service, 'src'))))
+    ).flat(),
     ...(await sources(path.join(ROOT, 'libs'))).filter((file) =>
       file.includes(`${path.sep}src${path.sep}`),
     ),
   ];
+  // Each service reads its manifest at start.
+  for (const service of services) {
+    const manifest = path.join('apps', service, 'service.json');
+    await mkdir(path.join(out, 'apps', service), { recursive: true });
+    await copyFile(path.join(ROOT, manifest), path.join(out, manifest));
+  }
   for (const file of files) {
     const { code, map } = await transformFile(file, {
       sourceMaps: true,
@@ -59,7 +71,9 @@ async function main(): Promise<void> {
     await writeFile(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
     if (map) await writeFile(`${target}.map`, map);
   }
-  console.log(`${service}: ${files.length} files compiled to ${path.relative(ROOT, out)}`);
+  console.log(
+    `${services.join(', ')}: ${files.length} files compiled to ${path.relative(ROOT, out)}`,
+  );
 }
 
 main().catch((error) => {

@@ -5,7 +5,7 @@
  * dead-lettered message replayed once what it was missing has arrived. Exits 1 if a flow does
  * not complete in time.
  *
- * CART_URL, ORDER_URL, SHIPPING_URL, NOTIFICATION_URL (default localhost:3001–3004),
+ * CART_URL, ORDER_URL, … (else localhost on `<NAME>_PORT` or the port in the service's manifest),
  * RABBITMQ_URL and EXCHANGE_PREFIX (for the dead-letter part) choose the shop.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,14 +14,9 @@ import { OrderPlaced, ShipmentDispatched, shopExchanges } from '@shopbus/contrac
 import { MessageBus, silentLogger } from '@shopbus/messaging-core';
 import { DeadLetterQueues, RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 
-const url = (service: string, port: number) =>
-  process.env[`${service.toUpperCase()}_URL`] ?? `http://localhost:${port}`;
-const shop = {
-  cart: url('cart', 3001),
-  order: url('order', 3002),
-  shipping: url('shipping', 3003),
-  notification: url('notification', 3004),
-};
+import { SERVICES, urlOf } from './services';
+
+const shop = Object.fromEntries(SERVICES.map((service) => [service.name, urlOf(service)]));
 const started = Date.now();
 const say = (line: string) =>
   console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s  ${line}`);
@@ -213,7 +208,7 @@ async function main(): Promise<void> {
       60_000,
     );
   }
-  say('all four services are healthy');
+  say(`all ${SERVICES.length} services are healthy (${SERVICES.map((s) => s.name).join(', ')})`);
   await happyPath();
   await compensation();
   await deadLetterReplay();

@@ -1,36 +1,24 @@
 /**
- * The four services as the tools start them: where each lives, its port, its database and the
- * variable that names it. One list, read by db:setup, start and the demo.
+ * The shop's services as the tools see them: every `apps/<name>/service.json`, ordered by port.
+ * Read by db:setup, start and the demo, so a new service is picked up with nothing to edit here.
  */
-export interface ServiceSpec {
-  name: 'cart' | 'order' | 'shipping' | 'notification';
-  port: number;
-  database: string;
-  databaseUrlVariable: string;
+import path from 'node:path';
+import { readServiceManifests, type ServiceManifest } from '@shopbus/service-manifest';
+
+export const WORKSPACE_ROOT = path.join(__dirname, '../..');
+
+export const SERVICES: readonly ServiceManifest[] = readServiceManifests(WORKSPACE_ROOT);
+
+/** The port a service listens on here: `<NAME>_PORT` if set (as compose publishes it), else its own. */
+export function portOf(service: ServiceManifest, env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env[`${variablePrefix(service)}_PORT`] || service.port);
 }
 
-export const SERVICES: readonly ServiceSpec[] = [
-  { name: 'cart', port: 3001, database: 'shop_cart', databaseUrlVariable: 'CART_DATABASE_URL' },
-  { name: 'order', port: 3002, database: 'shop_order', databaseUrlVariable: 'ORDER_DATABASE_URL' },
-  {
-    name: 'shipping',
-    port: 3003,
-    database: 'shop_shipping',
-    databaseUrlVariable: 'SHIPPING_DATABASE_URL',
-  },
-  {
-    name: 'notification',
-    port: 3004,
-    database: 'shop_notification',
-    databaseUrlVariable: 'NOTIFICATION_DATABASE_URL',
-  },
-];
+/** Where a tool reaches a service: `<NAME>_URL` if set, else localhost on its port. */
+export function urlOf(service: ServiceManifest, env: NodeJS.ProcessEnv = process.env): string {
+  return env[`${variablePrefix(service)}_URL`] || `http://localhost:${portOf(service, env)}`;
+}
 
-/** The service's database URL: its variable if set, else the database on POSTGRES_URL's server. */
-export function databaseUrlOf(service: ServiceSpec, env: NodeJS.ProcessEnv = process.env): string {
-  const given = env[service.databaseUrlVariable];
-  if (given) return given;
-  const server = new URL(env['POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-  server.pathname = `/${service.database}`;
-  return server.toString();
+function variablePrefix(service: ServiceManifest): string {
+  return service.name.toUpperCase().replaceAll('-', '_');
 }

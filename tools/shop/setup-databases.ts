@@ -7,12 +7,12 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { databaseUrlOf, SERVICES, type ServiceSpec } from './services';
+import { databaseUrlOf, type ServiceManifest } from '@shopbus/service-manifest';
+import { SERVICES, WORKSPACE_ROOT } from './services';
 
 const run = promisify(execFile);
-const ROOT = path.join(__dirname, '../..');
 
-export async function setUpDatabase(service: ServiceSpec): Promise<void> {
+export async function setUpDatabase(service: ServiceManifest): Promise<void> {
   const url = new URL(databaseUrlOf(service));
   const database = decodeURIComponent(url.pathname.slice(1));
   const admin = new URL(url);
@@ -31,14 +31,14 @@ export async function setUpDatabase(service: ServiceSpec): Promise<void> {
   await run(
     process.execPath,
     [
-      path.join(ROOT, 'node_modules/prisma/build/index.js'),
+      path.join(WORKSPACE_ROOT, 'node_modules/prisma/build/index.js'),
       'migrate',
       'deploy',
       '--config',
-      path.join(ROOT, 'apps', service.name, 'prisma.config.ts'),
+      path.join(WORKSPACE_ROOT, 'apps', service.name, 'prisma.config.ts'),
     ],
     {
-      cwd: ROOT,
+      cwd: WORKSPACE_ROOT,
       env: {
         ...process.env,
         [service.databaseUrlVariable]: url.toString(),

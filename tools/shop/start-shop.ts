@@ -10,10 +10,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { databaseUrlOf, SERVICES } from './services';
+import { databaseUrlOf } from '@shopbus/service-manifest';
+import { portOf, SERVICES, urlOf, WORKSPACE_ROOT } from './services';
 import { setUpDatabase } from './setup-databases';
-
-const ROOT = path.join(__dirname, '../..');
 
 export const DEMO_SETTINGS: Readonly<Record<string, string>> = {
   COURIER_SIMULATION: 'true',
@@ -25,7 +24,7 @@ export const DEMO_SETTINGS: Readonly<Record<string, string>> = {
   REDELIVERY_DELAYS_MS: '1000,3000',
 };
 
-const COLOURS = [36, 35, 33, 32];
+const COLOURS = [36, 35, 33, 32, 34, 31];
 
 async function main(): Promise<void> {
   await Promise.all(SERVICES.map(setUpDatabase));
@@ -39,17 +38,17 @@ async function main(): Promise<void> {
   };
 
   for (const [index, service] of SERVICES.entries()) {
-    const prefix = `\x1b[${COLOURS[index]}m${service.name.padEnd(12)}\x1b[0m| `;
+    const prefix = `\x1b[${COLOURS[index % COLOURS.length]}m${service.name.padEnd(12)}\x1b[0m| `;
     const child = spawn(
       process.execPath,
       ['-r', '@swc-node/register', path.join('apps', service.name, 'src', 'main.ts')],
       {
-        cwd: ROOT,
+        cwd: WORKSPACE_ROOT,
         env: {
           ...DEMO_SETTINGS,
           ...process.env,
           SWC_NODE_PROJECT: path.join('apps', service.name, 'tsconfig.json'),
-          PORT: process.env[`${service.name.toUpperCase()}_PORT`] ?? String(service.port),
+          PORT: String(portOf(service)),
           [service.databaseUrlVariable]: databaseUrlOf(service),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stopAll('SIGINT'));
   process.on('SIGTERM', () => stopAll('SIGTERM'));
   console.log(
-    `the shop is starting: ${SERVICES.map((s) => `${s.name} http://localhost:${s.port}/docs`).join(', ')}`,
+    `the shop is starting: ${SERVICES.map((s) => `${s.name} ${urlOf(s)}/docs`).join(', ')}`,
   );
 }
 

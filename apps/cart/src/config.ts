@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { readServiceManifest } from '@shopbus/service-manifest';
 import { durationFromEnv, loadServiceConfig, type ServiceConfig } from '@shopbus/platform';
 
 export interface CartConfig extends ServiceConfig {
@@ -9,11 +11,7 @@ export interface CartConfig extends ServiceConfig {
 
 export function loadCartConfig(env: NodeJS.ProcessEnv = process.env): CartConfig {
   return {
-    ...loadServiceConfig(
-      'cart',
-      { port: 3001, database: 'shop_cart', databaseUrlVariable: 'CART_DATABASE_URL' },
-      env,
-    ),
+    ...loadServiceConfig(readServiceManifest(path.join(__dirname, '..')), env),
     abandonAfterMs: durationFromEnv(env, 'CART_ABANDON_AFTER_MS', 30 * 60 * 1000),
     quoteTimeoutMs: durationFromEnv(env, 'SHIPPING_QUOTE_TIMEOUT_MS', 3000),
   };

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { readServiceManifest } from '@shopbus/service-manifest';
 import { durationFromEnv, loadServiceConfig, type ServiceConfig } from '@shopbus/platform';
 
 export interface OrderConfig extends ServiceConfig {
@@ -7,11 +9,7 @@ export interface OrderConfig extends ServiceConfig {
 
 export function loadOrderConfig(env: NodeJS.ProcessEnv = process.env): OrderConfig {
   return {
-    ...loadServiceConfig(
-      'order',
-      { port: 3002, database: 'shop_order', databaseUrlVariable: 'ORDER_DATABASE_URL' },
-      env,
-    ),
+    ...loadServiceConfig(readServiceManifest(path.join(__dirname, '..')), env),
     dispatchDeadlineMs: durationFromEnv(env, 'ORDER_DISPATCH_DEADLINE_MS', 60 * 60 * 1000),
   };
 }

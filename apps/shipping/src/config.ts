@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { readServiceManifest } from '@shopbus/service-manifest';
 import { durationFromEnv, loadServiceConfig, type ServiceConfig } from '@shopbus/platform';
 
 export interface ShippingConfig extends ServiceConfig {
@@ -11,11 +13,7 @@ export interface ShippingConfig extends ServiceConfig {
 
 export function loadShippingConfig(env: NodeJS.ProcessEnv = process.env): ShippingConfig {
   return {
-    ...loadServiceConfig(
-      'shipping',
-      { port: 3003, database: 'shop_shipping', databaseUrlVariable: 'SHIPPING_DATABASE_URL' },
-      env,
-    ),
+    ...loadServiceConfig(readServiceManifest(path.join(__dirname, '..')), env),
     courier: {
       enabled: env['COURIER_SIMULATION'] === 'true',
       dispatchAfterMs: durationFromEnv(env, 'COURIER_DISPATCH_AFTER_MS', 3000),

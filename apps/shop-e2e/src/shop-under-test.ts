@@ -1,22 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { readServiceManifests } from '@shopbus/service-manifest';
 import { createTestVhost, TestDatabase, until, type TestVhost } from '@shopbus/testing';
 
 const ROOT = path.join(__dirname, '../../..');
 
-/** The four services, each as the command `npm start` runs it, with what it needs. */
-const SERVICES = [
-  { name: 'cart', databaseUrlVariable: 'CART_DATABASE_URL' },
-  { name: 'order', databaseUrlVariable: 'ORDER_DATABASE_URL' },
-  { name: 'shipping', databaseUrlVariable: 'SHIPPING_DATABASE_URL' },
-  { name: 'notification', databaseUrlVariable: 'NOTIFICATION_DATABASE_URL' },
-] as const;
+/** Every service of the workspace (its manifest), each started as `npm start` starts it. */
+const SERVICES = readServiceManifests(ROOT);
 
-export type ServiceName = (typeof SERVICES)[number]['name'];
+export type ServiceName = string;
 
 /**
- * The whole shop for an end-to-end test: four service processes (started like `npm start`
+ * The whole shop for an end-to-end test: every service as a process (started like `npm start`
  * starts them), each with its own freshly migrated database, all in one RabbitMQ virtual host
  * of their own. Tests talk to them over HTTP only.
  */

@@ -44,7 +44,10 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const [queue, plan] of this.discoverEndpoints()) {
+    const endpoints = this.discoverEndpoints();
+    if (this.options.declaredQueues)
+      assertDeclared(this.options.declaredQueues, [...endpoints.keys()]);
+    for (const [queue, plan] of endpoints) {
       this.consumers.push(await this.bus.subscribe({ queue, ...plan }));
     }
   }
@@ -94,4 +97,20 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
     }
     return endpoints;
   }
+}
+
+/** Fails when the handlers consume other queues than the service declared. */
+function assertDeclared(declared: readonly string[], consumed: string[]): void {
+  const undeclared = consumed.filter((queue) => !declared.includes(queue));
+  const unconsumed = declared.filter((queue) => !consumed.includes(queue));
+  if (undeclared.length === 0 && unconsumed.length === 0) return;
+  throw new Error(
+    'The handlers consume other queues than the service declares: ' +
+      [
+        undeclared.length && `not declared: ${undeclared.join(', ')}`,
+        unconsumed.length && `declared but without a handler: ${unconsumed.join(', ')}`,
+      ]
+        .filter(Boolean)
+        .join('; '),
+  );
 }

@@ -26,4 +26,10 @@ export interface MessagingModuleOptions {
    * binds to `shop.events` (or to a test run's own exchange).
    */
   exchangeNames?: Readonly<Record<string, string>>;
+  /**
+   * The queues this service says it consumes (e.g. from its manifest). When given, the module
+   * refuses to start if its handlers consume any other set, naming the difference, so that a
+   * written-down list of endpoints (used for permissions and operator routes) cannot drift.
+   */
+  declaredQueues?: readonly string[];
 }

@@ -131,4 +131,30 @@ describe('MessagingModule', () => {
     expect(await admin.messageCount(`${service}.test.greeting-sent`)).toBe(0);
     expect(await admin.messageCount(`${service}.test.what-time`)).toBe(0);
   });
+
+  it('refuses to start when its handlers consume other queues than the service declares', async () => {
+    const transport = new RabbitMqTransport({
+      url: rabbitmqUrl(),
+      ...exchanges,
+      logger: silentLogger,
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        MessagingModule.forRoot({
+          serviceName: service,
+          transport,
+          declaredQueues: [`${service}.test.what-time`, `${service}.forgotten`],
+        }),
+      ],
+      providers: [AnswerWhatTime, AuditEveryTestEvent],
+    }).compile();
+    try {
+      await expect(moduleRef.init()).rejects.toThrow(
+        `not declared: ${auditQueue}; declared but without a handler: ${service}.forgotten`,
+      );
+    } finally {
+      // Nest's close() awaits the failed initialisation again, so the transport is closed here.
+      await transport.close();
+    }
+  });
 });

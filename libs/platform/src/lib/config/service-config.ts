@@ -1,3 +1,4 @@
+import { databaseUrlOf, type ServiceManifest } from '@shopbus/service-manifest';
 import { z } from 'zod';
 
 /**
@@ -6,6 +7,8 @@ import { z } from 'zod';
  */
 export interface ServiceConfig {
   serviceName: string;
+  /** The service's manifest (`apps/<name>/service.json`): its identity, database and queues. */
+  manifest: ServiceManifest;
   port: number;
   databaseUrl: string;
   rabbitmqUrl: string;
@@ -21,14 +24,6 @@ export interface ServiceConfig {
   redeliveryDelaysMs?: number[];
 }
 
-export interface ServiceDefaults {
-  port: number;
-  /** The service's own database on the local Postgres, e.g. `shop_order`. */
-  database: string;
-  /** The variable naming its database URL, e.g. `ORDER_DATABASE_URL`. */
-  databaseUrlVariable: string;
-}
-
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
@@ -41,20 +36,18 @@ const environment = z.object({
 
 /** Parses the environment; a bad value stops the service at start with what is wrong. */
 export function loadServiceConfig(
-  serviceName: string,
-  defaults: ServiceDefaults,
+  manifest: ServiceManifest,
   env: NodeJS.ProcessEnv = process.env,
 ): ServiceConfig {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`${serviceName}: bad environment: ${z.prettifyError(parsed.error)}`);
+    throw new Error(`${manifest.name}: bad environment: ${z.prettifyError(parsed.error)}`);
   }
   return {
-    serviceName,
-    port: parsed.data.PORT ?? defaults.port,
-    databaseUrl:
-      env[defaults.databaseUrlVariable] ??
-      `postgresql://postgres@127.0.0.1:5432/${defaults.database}`,
+    serviceName: manifest.name,
+    manifest,
+    port: parsed.data.PORT ?? manifest.port,
+    databaseUrl: databaseUrlOf(manifest, env),
     rabbitmqUrl: parsed.data.RABBITMQ_URL,
     exchangePrefix: parsed.data.EXCHANGE_PREFIX,
     logLevel: parsed.data.LOG_LEVEL,

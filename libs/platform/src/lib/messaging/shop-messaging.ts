@@ -34,6 +34,7 @@ export function shopMessaging(config: ServiceConfig, options: ShopMessagingOptio
     },
     // Handlers bind with { exchange: 'events' | 'audit' | 'notifications' | … }.
     exchangeNames: { ...exchanges },
+    declaredQueues: config.manifest.queues,
     isGlobal: true,
   });
 }

@@ -1,7 +1,11 @@
 import type { MessagingLogger, Transport } from '@shopbus/messaging-core';
 
 export interface OutboxRelayOptions {
-  /** The service's own database, where its outbox table is. The relay holds one connection. */
+  /**
+   * The service's own database, where its outbox table is. The relay holds three connections
+   * (one for LISTEN and its slice locks, two to claim and mark batches in a pipeline) and opens
+   * a pool of one more, on demand, for metrics and operator queries.
+   */
   databaseUrl: string;
   /** Publishes with the broker's confirms; the service's started transport. */
   transport: Transport;

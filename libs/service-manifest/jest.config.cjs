@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'service-manifest',
+  preset: '../../jest.preset.cjs',
+  rootDir: __dirname,
+};

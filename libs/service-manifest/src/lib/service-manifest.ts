@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * What the shop knows about one service, written once in `apps/<name>/service.json` and read by
+ * everything that needs it: the service's configuration, its Prisma config, `npm start`,
+ * `db:setup`, the demo, the end-to-end harness, and the generator of the deployment files
+ * (`deploy/postgres/create-databases.sql`, `deploy/rabbitmq/definitions.json`), which CI checks
+ * against docker-compose.yml. Adding a service means adding its folder with this file in it.
+ */
+const manifestSchema = z
+  .object({
+    /** Its folder under `apps/`, its message source and log name, the prefix of its queues. */
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    /** The HTTP port it listens on unless PORT says otherwise. */
+    port: z.number().int().min(1024).max(65535),
+    /** Its own Postgres database; no other service reads or writes it. */
+    database: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier'),
+    /** The variable that holds its database URL; unset, the database on the local Postgres. */
+    databaseUrlVariable: z.string().regex(/^[A-Z][A-Z0-9_]*_DATABASE_URL$/, '<NAME>_DATABASE_URL'),
+    /** Its RabbitMQ user where each service has its own (docker compose, deployments). */
+    brokerUser: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    /**
+     * The queues it consumes (its endpoints); their retry and dead-letter queues follow from
+     * them. A service that consumes any other queue fails at start, so this list stays true.
+     */
+    queues: z.array(z.string().min(1)),
+  })
+  .strict()
+  .superRefine((manifest, context) => {
+    for (const queue of manifest.queues) {
+      if (!queue.startsWith(`${manifest.name}.`)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['queues'],
+          message: `queue "${queue}" must start with "${manifest.name}." (a service owns its queues by name)`,
+        });
+      }
+    }
+  });
+
+export type ServiceManifest = z.infer<typeof manifestSchema>;
+
+/** Validates a parsed `service.json`; `where` names it in the error. */
+export function parseServiceManifest(value: unknown, where: string): ServiceManifest {
+  const parsed = manifestSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`${where} is not a valid service manifest:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

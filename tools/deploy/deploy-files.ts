@@ -1,0 +1,53 @@
+/**
+ * `npm run deploy:generate` writes the deployment files that follow from the services'
+ * manifests (apps/<name>/service.json); `npm run deploy:check` (run by CI) fails when any of
+ * them, or docker-compose.yml's service blocks, disagrees with the manifests.
+ *
+ *   deploy/postgres/create-databases.sql   one database per service
+ *   deploy/rabbitmq/definitions.json       one broker user per service, with its permissions
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readServiceManifests } from '@shopbus/service-manifest';
+import { parse } from 'yaml';
+import { composeDisagreements } from './compose-services';
+import { createDatabasesSql } from './create-databases-sql';
+import { rabbitmqDefinitions } from './rabbitmq-definitions';
+
+const ROOT = path.join(__dirname, '../..');
+
+function main(mode: string | undefined): void {
+  if (mode !== 'generate' && mode !== 'check') {
+    console.error('usage: deploy-files generate|check');
+    process.exit(2);
+  }
+  const manifests = readServiceManifests(ROOT);
+  const files: Record<string, string> = {
+    'deploy/postgres/create-databases.sql': createDatabasesSql(manifests),
+    'deploy/rabbitmq/definitions.json': `${JSON.stringify(rabbitmqDefinitions(manifests), null, 2)}\n`,
+  };
+  const problems: string[] = [];
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(ROOT, file);
+    if (mode === 'generate') {
+      writeFileSync(target, content);
+      console.log(`wrote ${file}`);
+    } else if (readFileSync(target, 'utf8') !== content) {
+      problems.push(`${file} differs from what the manifests give (npm run deploy:generate)`);
+    }
+  }
+  // merge: the services share their settings through YAML merge keys (`<<: *service`).
+  const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), {
+    merge: true,
+  });
+  problems.push(...composeDisagreements(compose, manifests));
+  if (problems.length > 0) {
+    console.error(problems.map((problem) => `- ${problem}`).join('\n'));
+    process.exit(1);
+  }
+  if (mode === 'check') {
+    console.log(`deployment files agree with ${manifests.length} service manifests`);
+  }
+}
+
+main(process.argv[2]);
