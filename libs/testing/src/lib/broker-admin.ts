@@ -49,6 +49,18 @@ export class BrokerAdmin {
     );
   }
 
+  /** Deletes a queue now, as an operator (or an attacker with the rights) would. */
+  async deleteQueue(queue: string): Promise<void> {
+    await this.withChannel((channel) => channel.deleteQueue(queue));
+  }
+
+  /** Whether a queue exists (checked passively: nothing is declared). */
+  async queueExists(queue: string): Promise<boolean> {
+    return this.withChannel((channel) => channel.checkQueue(queue).then(() => true)).catch(
+      () => false,
+    );
+  }
+
   /** Takes one message off a queue (acknowledged), or false when it is empty. */
   take(queue: string): Promise<GetMessage | false> {
     return this.withChannel((channel) => channel.get(queue, { noAck: true }));

@@ -62,6 +62,14 @@ export class PublishRejectedError extends MessagingError {
   readonly retryable = true;
 }
 
+/**
+ * A message the transport cannot put on the wire at all (a routing key over 255 bytes, a
+ * property or header its protocol cannot encode): sending it again cannot help.
+ */
+export class UnpublishableMessageError extends MessagingError {
+  readonly retryable = false;
+}
+
 /** A publish was attempted while the transport is not connected; nothing was sent. */
 export class TransportDisconnectedError extends MessagingError {
   readonly retryable = true;

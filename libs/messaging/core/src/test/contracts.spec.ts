@@ -28,6 +28,14 @@ describe('message contracts', () => {
     },
   );
 
+  it('refuse a wire name too long to route with its fault event suffix (<type>.faulted ≤ 255 bytes)', () => {
+    const longest = `a.${'b'.repeat(245)}`;
+    expect(defineEvent(longest, z.object({})).type).toHaveLength(247);
+    expect(() => defineEvent(`${longest}c`, z.object({}))).toThrow(
+      /has 248 characters; at most 247/,
+    );
+  });
+
   it('refuse a version that is not a positive integer', () => {
     expect(() => defineEvent('a.b', z.object({}), { version: 0 })).toThrow(
       /versions are integers >= 1/,

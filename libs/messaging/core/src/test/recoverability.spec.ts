@@ -1,6 +1,10 @@
 import type { ConsumeContext } from '../lib/consuming/consume-context';
 import { createEnvelope } from '../lib/envelope/message-envelope';
-import { NonRetryableError } from '../lib/errors';
+import {
+  NonRetryableError,
+  TransportDisconnectedError,
+  UnpublishableMessageError,
+} from '../lib/errors';
 import { silentLogger } from '../lib/logging/messaging-logger';
 import type { Fault } from '../lib/recoverability/fault';
 import { recoverability } from '../lib/recoverability/recoverability.middleware';
@@ -78,22 +82,35 @@ describe('the recoverability middleware', () => {
     expect(settled.deadLettered).toMatchObject({ errorType: 'NonRetryableError', attempts: 1 });
   });
 
-  it('does not dead-letter when announcing the fault fails: the error escapes and the broker keeps the message', async () => {
-    const { context, settled } = delivery(2);
-    const announcing = recoverability({
+  const announcingFails = (error: Error) =>
+    recoverability({
       policy,
       service: 'svc',
       logger: silentLogger,
       beforeDeadLetter: async () => {
-        throw new Error('broker went away');
+        throw error;
       },
     });
+
+  it('does not dead-letter when the broker is away as the fault is announced: the error escapes and the broker keeps the message', async () => {
+    const { context, settled } = delivery(2);
     await expect(
-      announcing(context, async () => {
+      announcingFails(new TransportDisconnectedError('broker went away'))(context, async () => {
         throw new Error('down');
       }),
     ).rejects.toThrow('broker went away');
     expect(settled.deadLettered).toBeUndefined();
+  });
+
+  it('dead-letters all the same when the fault announcement can never be published, so the message cannot loop', async () => {
+    const { context, settled } = delivery(2);
+    await announcingFails(new UnpublishableMessageError('routing key too long'))(
+      context,
+      async () => {
+        throw new Error('down');
+      },
+    );
+    expect(settled.deadLettered).toMatchObject({ errorMessage: 'down', attempts: 9 });
   });
 
   it('resolves without settling anything when the handler succeeds', async () => {

@@ -1,4 +1,4 @@
-import type { MessageContext } from '@shopbus/messaging-core';
+import { MalformedMessageError, type MessageContext } from '@shopbus/messaging-core';
 import type { SqlExecutor, TransactionRunner } from './sql-executor';
 
 /**
@@ -20,6 +20,10 @@ export class Inbox {
    * duplicate: do nothing more).
    */
   async claim(tx: SqlExecutor, messageId: string, consumer: string): Promise<boolean> {
+    // Without an id every message would be "the same message": the second would be skipped.
+    if (!messageId) {
+      throw new MalformedMessageError('A message without a message id cannot be deduplicated');
+    }
     const inserted = await tx.$executeRaw`
       INSERT INTO inbox_message (message_id, consumer)
       VALUES (${messageId}, ${consumer})

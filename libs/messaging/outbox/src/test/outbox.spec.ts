@@ -148,6 +148,44 @@ describe('the transactional outbox and its relay', () => {
     expect(received.seen.map((event) => event.payload.orderId)).toEqual(['before', 'after']);
   });
 
+  it('survives the server dropping its idle metrics connection (as a database restart does), and reads metrics again', async () => {
+    const relay = await fixture.startRelay({ name: 'relay-metrics-dropped' });
+    await relay.metrics();
+    const terminated = await fixture.database.query<{ terminated: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+        WHERE application_name = 'relay-metrics-dropped (metrics)'`,
+    );
+    expect(terminated).toEqual([{ terminated: true }]);
+    // The pool reports the loss on its 'error' event: unheard, Node would end the process here.
+    await until(
+      async () =>
+        (
+          await fixture.database.query(
+            `SELECT 1 FROM pg_stat_activity WHERE application_name = 'relay-metrics-dropped (metrics)'`,
+          )
+        ).length === 0,
+      'the dropped connection gone',
+    );
+    expect(await relay.metrics()).toMatchObject({ pending: 0, failed: 0 });
+  });
+
+  it('does not count a row scheduled for later as a backlog', async () => {
+    const relay = await fixture.startRelay({ pollIntervalMs: 50 });
+    await fixture.prisma.$transaction((tx) =>
+      fixture.outbox.schedule(
+        tx,
+        OrderNoted,
+        { orderId: 'later', key: 'k', seq: 1 },
+        { delayMs: 600_000 },
+      ),
+    );
+    expect(await relay.metrics()).toMatchObject({
+      pending: 1,
+      scheduled: 1,
+      oldestPendingAgeMs: 0,
+    });
+  });
+
   it('is woken by NOTIFY at commit, not by polling', async () => {
     const received = await subscribe();
     // A poll interval far beyond the wait below: only the notification can deliver in time.

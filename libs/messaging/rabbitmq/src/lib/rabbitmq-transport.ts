@@ -10,6 +10,7 @@ import {
   type MessagingLogger,
   type OutboundMessage,
   type Transport,
+  type TransportStatus,
 } from '@shopbus/messaging-core';
 import { QueueConsumer } from './consuming/queue-consumer';
 import { DeadLetterQueues } from './dead-letters/dead-letter-queues';
@@ -39,6 +40,7 @@ export class RabbitMqTransport implements Transport {
   private connection?: RecoveringChannelModel;
   private current?: ChannelModel;
   private endpointTopologies: Topology[] = [];
+  private blockedReason?: string;
 
   constructor(private readonly options: RabbitMqTransportOptions) {
     this.logger = options.logger ?? consoleLogger;
@@ -87,6 +89,16 @@ export class RabbitMqTransport implements Transport {
     this.connection = connection;
     connection.on('connect', (model: ChannelModel) => {
       this.current = model;
+      this.blockedReason = undefined;
+      // The broker's resource alarms (memory, disk) block every publishing connection.
+      model.on('blocked', (reason: string) => {
+        this.blockedReason = reason || 'blocked by the broker';
+        this.logger.warn('the broker blocks publishing', { reason });
+      });
+      model.on('unblocked', () => {
+        this.blockedReason = undefined;
+        this.logger.info('the broker unblocked publishing');
+      });
       this.logger.info('connected to RabbitMQ', { connection: this.options.connectionName });
     });
     connection.on('disconnect', (error: Error) => {
@@ -159,6 +171,19 @@ export class RabbitMqTransport implements Transport {
     );
   }
 
+  /** The endpoints whose consumer is not attached right now (recovering, or not yet started). */
+  idleEndpoints(): string[] {
+    return [...this.consumers].filter((c) => !c.consuming).map((c) => c.endpoint.queue);
+  }
+
+  status(): TransportStatus {
+    return {
+      connected: this.isConnected,
+      blocked: this.current ? this.blockedReason : undefined,
+      idleEndpoints: this.idleEndpoints(),
+    };
+  }
+
   async consume(endpoint: EndpointSpec, handler: InboundHandler): Promise<ConsumerHandle> {
     const topology = endpointTopology(endpoint, {
       eventsExchange: this.eventsExchange,
@@ -175,12 +200,19 @@ export class RabbitMqTransport implements Transport {
     }
     await declareTopology(model, topology);
     this.endpointTopologies.push(topology);
-    const consumer = new QueueConsumer(
+    const consumer: QueueConsumer = new QueueConsumer(
       endpoint,
       handler,
       (target, content, options) => this.publisher.publish(target, content, options),
       { deadLetterExchange: this.deadLetterExchange },
       this.logger,
+      async () => {
+        const current = this.current;
+        if (!current) throw new TransportDisconnectedError('not connected');
+        // The queue may have been deleted: declaring is idempotent and brings it back.
+        await declareTopology(current, topology);
+        await consumer.attach(current);
+      },
     );
     this.consumers.add(consumer);
     await consumer.attach(model);

@@ -6,6 +6,7 @@ import type {
   QueryContract,
   ResponseOf,
 } from '../contracts/message-contract';
+import { MAX_ROUTING_KEY_BYTES } from '../contracts/message-contract';
 import { validatePayload } from '../contracts/validate-payload';
 import {
   createEnvelope,
@@ -24,7 +25,12 @@ import type { FallbackHandler, HandlerRegistration } from '../consuming/message-
 import { REPLY_ERROR_HEADER } from '../consuming/query-reply';
 import { consoleLogger, type MessagingLogger } from '../logging/messaging-logger';
 import type { Fault } from '../recoverability/fault';
-import { faultEventPayload, faultEventSchema, faultEventType } from '../recoverability/fault-event';
+import {
+  faultEventPayload,
+  faultEventSchema,
+  faultEventType,
+  isFaultEventType,
+} from '../recoverability/fault-event';
 import { recoverability } from '../recoverability/recoverability.middleware';
 import {
   recoverabilityPolicy,
@@ -197,11 +203,18 @@ export class MessageBus {
   /**
    * Publishes `<type>.faulted`, caused by the failed message and in its conversation. An event
    * nobody subscribes to is unroutable, which here only means nobody needs to hear of the fault.
+   * A fault event is never announced for a fault event (a fault of a fault would chain without
+   * end), nor for a type too long to route with its suffix: the dead letter says all there is.
    */
   private async publishFault(fault: Fault, context: ConsumeContext): Promise<void> {
     const { metadata } = context.message;
+    const type = faultEventType(metadata.messageType || 'unknown');
+    if (isFaultEventType(metadata.messageType) || Buffer.byteLength(type) > MAX_ROUTING_KEY_BYTES) {
+      this.logger.debug('no fault event for this message', { messageType: metadata.messageType });
+      return;
+    }
     const envelope = createEnvelope({
-      messageType: faultEventType(metadata.messageType || 'unknown'),
+      messageType: type,
       payload: validatePayload('fault event', faultEventSchema, faultEventPayload(fault, context)),
       source: this.options.source,
       parent: metadata,

@@ -1,6 +1,6 @@
 import { validatePayload } from '../contracts/validate-payload';
 import { runInMessageScope } from '../envelope/message-scope';
-import { UnknownMessageTypeError } from '../errors';
+import { MalformedMessageError, UnknownMessageTypeError } from '../errors';
 import { decodeBody } from '../serialization/json-body';
 import type { ConsumeContext } from './consume-context';
 import type { FallbackHandler, HandlerRegistration, MessageContext } from './message-handler';
@@ -11,8 +11,10 @@ import { queryFault, queryResponse } from './query-reply';
  * validates the body against the contract, runs the handler with the message as the current
  * scope (so what it publishes is caused by this message), and answers a query.
  *
- * An unknown type, bad JSON or a schema violation throws a non-retryable error before any
- * handler runs: such a message can never succeed and is for the dead-letter policy.
+ * An unknown type, bad JSON, a schema violation, a delivery the transport could not read, or a
+ * message without an id throws a non-retryable error before any handler runs: such a message can
+ * never succeed and is for the dead-letter policy. (Without an id a message cannot be told from
+ * another one in an inbox: handled, two such messages would be taken for one.)
  */
 export function dispatchToHandler(
   handlers: readonly HandlerRegistration[],
@@ -28,7 +30,13 @@ export function dispatchToHandler(
   }
 
   return async (context) => {
-    const { metadata, body, reply } = context.message;
+    const { metadata, body, reply, malformed } = context.message;
+    if (malformed) throw new MalformedMessageError(malformed);
+    if (!metadata.messageId) {
+      throw new MalformedMessageError(
+        'The message has no message id, so it cannot be deduplicated',
+      );
+    }
     const contextOf = <P>(payload: P): MessageContext<P> => ({
       envelope: { ...metadata, payload },
       redelivered: context.message.redelivered,

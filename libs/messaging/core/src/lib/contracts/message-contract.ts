@@ -43,6 +43,13 @@ export type ResponseOf<C extends QueryContract> = z.output<C['responseSchema']>;
 /** Wire names double as topic routing keys, so they keep to characters every broker accepts. */
 const TYPE_NAME = /^[a-z][a-z0-9]*([.-][a-z0-9]+)*$/;
 
+/**
+ * AMQP routing keys hold at most 255 bytes, and a type must leave room for its fault event's
+ * suffix (`<type>.faulted`): a longer name would make the fault announcement unpublishable.
+ */
+export const MAX_ROUTING_KEY_BYTES = 255;
+export const MAX_MESSAGE_TYPE_LENGTH = MAX_ROUTING_KEY_BYTES - '.faulted'.length;
+
 interface ContractOptions {
   version?: number;
 }
@@ -56,6 +63,11 @@ function contractOf<K extends MessageKind, S extends z.ZodType>(
   const version = options.version ?? 1;
   if (!TYPE_NAME.test(type)) {
     throw new Error(`Message type "${type}" must be lower-case words joined by "." or "-"`);
+  }
+  if (type.length > MAX_MESSAGE_TYPE_LENGTH) {
+    throw new Error(
+      `Message type "${type.slice(0, 40)}…" has ${type.length} characters; at most ${MAX_MESSAGE_TYPE_LENGTH}`,
+    );
   }
   if (!Number.isInteger(version) || version < 1) {
     throw new Error(`Message type "${type}" has version ${version}; versions are integers >= 1`);

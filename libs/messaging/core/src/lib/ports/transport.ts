@@ -30,6 +30,11 @@ export interface MessageOrigin {
 export interface InboundMessage {
   readonly metadata: MessageMetadata;
   readonly body: Buffer;
+  /**
+   * Set when the transport could not read the delivery faithfully (a property or header with an
+   * impossible value): why. Such a message is dead-lettered before any handler sees it.
+   */
+  readonly malformed?: string;
   /** True when the broker delivered this message before and it was not acknowledged. */
   readonly redelivered: boolean;
   readonly origin: MessageOrigin;
@@ -97,6 +102,18 @@ export interface ConsumerHandle {
  * must be idempotent (see the inbox). A transport may call one endpoint's handler concurrently,
  * up to the endpoint's prefetch; it settles each delivery only after the handler's promise has.
  */
+/** A transport's state as an operator (or a readiness probe) sees it. */
+export interface TransportStatus {
+  readonly connected: boolean;
+  /**
+   * Why the broker holds publishers back right now (e.g. a memory or disk alarm), or undefined.
+   * While blocked, every publish waits: the service cannot do its work.
+   */
+  readonly blocked?: string;
+  /** Endpoints whose consumer is not attached right now (it is re-attaching). */
+  readonly idleEndpoints: readonly string[];
+}
+
 export interface Transport {
   /** Connects and declares the topology; resolves when ready to publish and consume. */
   start(): Promise<void>;
@@ -105,6 +122,8 @@ export interface Transport {
    * while this stays true failed on its own account (its channel was closed over it).
    */
   readonly isConnected: boolean;
+  /** What a readiness check needs to know: connected, held back by the broker, every consumer attached. */
+  status(): TransportStatus;
   /** An event to every queue subscribed to its message type. */
   publish(message: OutboundMessage): Promise<void>;
   /** A command to exactly one queue. */

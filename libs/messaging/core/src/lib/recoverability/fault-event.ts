@@ -25,10 +25,23 @@ export const faultEventSchema = z.object({
 
 export type FaultEventPayload = z.output<typeof faultEventSchema>;
 
+const FAULTED = '.faulted';
+
 /** The suffix is formatted here only: `create-shipment` faults as `create-shipment.faulted`. */
 export function faultEventType(messageType: string): string {
-  return `${messageType}.faulted`;
+  return `${messageType}${FAULTED}`;
 }
+
+export function isFaultEventType(messageType: string): boolean {
+  return messageType.endsWith(FAULTED);
+}
+
+/**
+ * A fault event copies the failed message's payload only up to this size: a poison message of
+ * megabytes must not be multiplied by its own announcement. A larger one is described instead;
+ * the message itself is whole in the dead-letter queue.
+ */
+export const FAULT_EVENT_MAX_COPIED_BYTES = 64 * 1024;
 
 /**
  * The contract of the fault event for `contract`, for a saga to subscribe to:
@@ -52,7 +65,10 @@ export function faultEventPayload(fault: Fault, context: ConsumeContext): FaultE
       failedAt: fault.failedAt,
       service: fault.service,
     },
-    message: decodedOrText(body),
+    message:
+      body.length > FAULT_EVENT_MAX_COPIED_BYTES
+        ? { omitted: `a body of ${body.length} bytes, over ${FAULT_EVENT_MAX_COPIED_BYTES}` }
+        : decodedOrText(body),
   };
 }
 

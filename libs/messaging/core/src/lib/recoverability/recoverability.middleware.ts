@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumeContext, ConsumeMiddleware } from '../consuming/consume-context';
-import { isRetryable } from '../errors';
+import { isRetryable, PublishRejectedError, TransportDisconnectedError } from '../errors';
 import type { MessagingLogger } from '../logging/messaging-logger';
 import { faultOf, type Fault } from './fault';
 import type { RecoverabilityPolicy } from './recoverability-policy';
@@ -12,8 +12,11 @@ export interface RecoverabilityOptions {
   logger: MessagingLogger;
   /**
    * Told of each fault before the message is moved to the dead-letter queue (the bus publishes
-   * `<type>.faulted` here). Should it throw, the message is not dead-lettered but left to the
-   * broker, which delivers it again: the announcement is never lost.
+   * `<type>.faulted` here). Should it fail because the broker is unreachable or refused the
+   * announcement, the message is not dead-lettered but left to the broker, which delivers it
+   * again: the announcement is not lost to a passing fault. Any other failure (an announcement
+   * that can never be published) is logged and the message dead-lettered all the same, so that it
+   * cannot loop.
    */
   beforeDeadLetter?: (fault: Fault, context: ConsumeContext) => Promise<void>;
 }
@@ -65,7 +68,17 @@ export function recoverability(options: RecoverabilityOptions): ConsumeMiddlewar
       error: fault.errorMessage,
       attempts: fault.attempts,
     });
-    await beforeDeadLetter?.(fault, context);
+    try {
+      await beforeDeadLetter?.(fault, context);
+    } catch (error) {
+      if (error instanceof TransportDisconnectedError || error instanceof PublishRejectedError) {
+        throw error;
+      }
+      logger.error('fault announcement failed; dead-lettering without it', {
+        ...fields,
+        error: String(error),
+      });
+    }
     await message.deadLetter(fault);
   };
 }

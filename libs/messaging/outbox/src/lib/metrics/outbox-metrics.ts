@@ -2,9 +2,14 @@ import type { ClientBase } from 'pg';
 
 /** What an operator watches: is the outbox keeping up, and did anything give up? */
 export interface OutboxMetrics {
-  /** Rows written and not yet published (nor failed). */
+  /** Rows written and not yet published (nor failed), due or scheduled for later. */
   pending: number;
-  /** Age of the oldest pending row; 0 when none. Rising means the relay is behind or stuck. */
+  /** Pending rows scheduled for later (their time has not come: not a backlog). */
+  scheduled: number;
+  /**
+   * How long the oldest due row has been waiting since it became due; 0 when none. Rising means
+   * the relay is behind or stuck. Rows scheduled for later do not count until their time comes.
+   */
   oldestPendingAgeMs: number;
   /** Rows in the failed state, waiting for someone to look. */
   failed: number;
@@ -16,20 +21,23 @@ export interface OutboxMetrics {
 
 export async function readOutboxTable(
   client: ClientBase,
-): Promise<Pick<OutboxMetrics, 'pending' | 'oldestPendingAgeMs' | 'failed'>> {
+): Promise<Pick<OutboxMetrics, 'pending' | 'scheduled' | 'oldestPendingAgeMs' | 'failed'>> {
   const { rows } = await client.query<{
     pending: string;
+    scheduled: string;
     oldest_ms: number | null;
     failed: string;
   }>(
     `SELECT
        (SELECT count(*) FROM outbox_message WHERE pending) AS pending,
-       (SELECT extract(epoch FROM now() - min(created_at)) * 1000
-          FROM outbox_message WHERE pending) AS oldest_ms,
+       (SELECT count(*) FROM outbox_message WHERE pending AND next_attempt_at > now()) AS scheduled,
+       (SELECT extract(epoch FROM now() - min(next_attempt_at)) * 1000
+          FROM outbox_message WHERE pending AND next_attempt_at <= now()) AS oldest_ms,
        (SELECT count(*) FROM outbox_message WHERE failed_at IS NOT NULL) AS failed`,
   );
   return {
     pending: Number(rows[0].pending),
+    scheduled: Number(rows[0].scheduled),
     oldestPendingAgeMs: Math.max(0, Math.round(Number(rows[0].oldest_ms ?? 0))),
     failed: Number(rows[0].failed),
   };

@@ -224,13 +224,21 @@ export class OutboxRelay {
    * It closes itself when idle and never keeps the process alive.
    */
   private async withSeparateConnection<T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
-    this.operatorPool ??= new pg.Pool({
-      connectionString: this.options.databaseUrl,
-      application_name: `${this.options.name} (metrics)`,
-      max: 1,
-      idleTimeoutMillis: 10_000,
-      allowExitOnIdle: true,
-    });
+    if (!this.operatorPool) {
+      this.operatorPool = new pg.Pool({
+        connectionString: this.options.databaseUrl,
+        application_name: `${this.options.name} (metrics)`,
+        max: 1,
+        idleTimeoutMillis: 10_000,
+        allowExitOnIdle: true,
+      });
+      // An idle connection that the server drops (a restart, a terminated backend) is reported
+      // here; without a listener Node treats the 'error' event as fatal and the service dies.
+      // The pool discards that connection and opens a new one at the next call.
+      this.operatorPool.on('error', (error) =>
+        this.logger.warn('outbox relay metrics connection lost', { error: error.message }),
+      );
+    }
     const client = await this.operatorPool.connect();
     try {
       return await work(client);

@@ -5,14 +5,11 @@ import type {
   InboundMessage,
   MessagingLogger,
 } from '@shopbus/messaging-core';
-import { fromDelivery, toPublishOptions } from '../publishing/amqp-message-codec';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deliveryProblems, fromDelivery, toPublishOptions } from '../publishing/amqp-message-codec';
 import type { PublishTarget } from '../publishing/confirmed-publisher';
-import {
-  FAULT_HEADERS,
-  faultHeaders,
-  originalRoute,
-  redeliveryCountOf,
-} from '../publishing/fault-headers';
+import { FAULT_HEADERS, faultHeaders } from '../publishing/fault-headers';
+import { deliveryProvenance } from './delivery-provenance';
 import { naming } from '../topology/naming';
 
 /** Publishes on the transport's confirmed publisher (replies, redeliveries, dead letters). */
@@ -32,16 +29,27 @@ export interface ConsumerRoutes {
  * `prefetch` unacknowledged messages, and each is passed to the handler as it arrives, so the
  * prefetch bounds the handler's concurrency. A message is acked only after its handler
  * resolved, and the pipeline (with its recoverability policy) resolves once it has settled every
- * failure: retried, handed back for delayed redelivery, or dead-lettered. Should the pipeline
- * still reject (the broker went away mid-way), the message is nacked and requeued, never lost.
+ * failure: retried, handed back for delayed redelivery, or dead-lettered.
+ *
+ * No delivery can stop the consumer or loop: reading a delivery never throws (what cannot be read
+ * is marked `malformed` and dead-lettered by the pipeline); should the pipeline still reject (the
+ * broker refused the dead letter, or went away mid-way), the message is requeued once, and on its
+ * second failure rejected without requeue, so that the broker moves it to `<queue>.dlq` through
+ * the queue's dead-letter exchange (its `x-death` says `rejected`). Never dropped, never looping.
  *
  * On a lost connection the channel dies with it: handlers still running finish, their acks fail
  * harmlessly, and the broker redelivers those messages once `attach` runs on the new connection.
+ * A channel that closes on its own (a channel error) or a consumer the broker cancels (its queue
+ * deleted, its node gone) is re-attached by `recover`, with growing pauses, until it consumes
+ * again; `consuming` says whether it does right now.
  */
 export class QueueConsumer {
   private channel?: Channel;
+  private connection?: ChannelModel;
+  private attaching?: Promise<void>;
   private consumerTag?: string;
   private stopping = false;
+  private recovering = false;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -50,10 +58,28 @@ export class QueueConsumer {
     private readonly publish: Republisher,
     private readonly routes: ConsumerRoutes,
     private readonly logger: MessagingLogger,
+    /** Declares the endpoint's topology again and attaches on the current connection. */
+    private readonly recover: () => Promise<void>,
   ) {}
 
-  async attach(connection: ChannelModel): Promise<void> {
-    if (this.stopping) return;
+  /** True while a channel is open and the broker delivers to this consumer. */
+  get consuming(): boolean {
+    return this.channel !== undefined && this.consumerTag !== undefined;
+  }
+
+  /** Starts consuming on `connection`; does nothing when it already does (or is about to). */
+  attach(connection: ChannelModel): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    if (this.attaching) return this.attaching;
+    if (this.channel && this.connection === connection) return Promise.resolve();
+    this.attaching = this.attachTo(connection).finally(() => {
+      this.attaching = undefined;
+    });
+    return this.attaching;
+  }
+
+  private async attachTo(connection: ChannelModel): Promise<void> {
+    this.connection = connection;
     const channel = await connection.createChannel();
     channel.on('error', (error: Error) =>
       this.logger.warn('consumer channel error', {
@@ -61,6 +87,12 @@ export class QueueConsumer {
         error: error.message,
       }),
     );
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      this.channel = undefined;
+      this.consumerTag = undefined;
+      this.scheduleRecovery('consumer channel closed');
+    });
     await channel.prefetch(this.endpoint.prefetch);
     this.channel = channel;
     const { consumerTag } = await channel.consume(
@@ -71,49 +103,108 @@ export class QueueConsumer {
     this.consumerTag = consumerTag;
   }
 
+  /**
+   * Re-attaches after 0.5 s, doubling to 30 s, until it consumes again or is stopped. A channel
+   * that closed with its connection is re-attached by the connection's own recovery instead:
+   * `recover` then finds no connection and this loop waits for it.
+   */
+  private scheduleRecovery(reason: string): void {
+    if (this.stopping || this.recovering) return;
+    this.recovering = true;
+    this.logger.warn('consumer stopped consuming; re-attaching', {
+      queue: this.endpoint.queue,
+      reason,
+    });
+    void (async () => {
+      for (
+        let delayMs = 500;
+        !this.stopping && !this.consuming;
+        delayMs = Math.min(delayMs * 2, 30_000)
+      ) {
+        await sleep(delayMs);
+        if (this.stopping || this.consuming) break;
+        try {
+          await this.recover();
+        } catch (error) {
+          this.logger.warn('consumer could not re-attach yet', {
+            queue: this.endpoint.queue,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+      this.recovering = false;
+      if (this.consuming) this.logger.info('consumer re-attached', { queue: this.endpoint.queue });
+    })();
+  }
+
   private onDelivery(channel: Channel, message: ConsumeMessage | null): void {
     if (message === null) {
       // The broker cancelled the consumer: the queue was deleted or its node went away.
-      this.logger.warn('consumer cancelled by the broker', { queue: this.endpoint.queue });
+      this.consumerTag = undefined;
+      this.channel = undefined;
+      void channel.close().catch(() => undefined);
+      this.scheduleRecovery('cancelled by the broker');
       return;
     }
-    const handled = this.handler(this.toInbound(message))
+    let inbound: InboundMessage;
+    try {
+      inbound = this.toInbound(message);
+    } catch (error) {
+      this.giveUp(channel, message, error);
+      return;
+    }
+    const handled = this.handler(inbound)
       .then(
         () => settle(() => channel.ack(message)),
         (error: unknown) => {
-          this.logger.warn('handler failed; message returned to the queue', {
-            queue: this.endpoint.queue,
-            messageId: message.properties.messageId,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          settle(() => channel.nack(message, false, true));
+          if (!message.fields.redelivered) {
+            this.logger.warn('message not settled; returned to the queue once', {
+              queue: this.endpoint.queue,
+              messageId: message.properties.messageId,
+              error: error instanceof Error ? error.message : String(error),
+            });
+            settle(() => channel.nack(message, false, true));
+          } else {
+            this.giveUp(channel, message, error);
+          }
         },
       )
       .finally(() => this.inFlight.delete(handled));
     this.inFlight.add(handled);
   }
 
+  /** Rejects without requeue: the queue's dead-letter exchange takes it to `<queue>.dlq`. */
+  private giveUp(channel: Channel, message: ConsumeMessage, error: unknown): void {
+    this.logger.error('message could not be settled; the broker dead-letters it', {
+      queue: this.endpoint.queue,
+      messageId: message.properties.messageId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    settle(() => channel.nack(message, false, false));
+  }
+
   private toInbound(message: ConsumeMessage): InboundMessage {
     const replyTo = message.properties.replyTo as string | undefined;
     const { queue } = this.endpoint;
-    const redeliveryCount = redeliveryCountOf(message);
-    const original = originalRoute(message);
-    // A copy keeps every property (ids, type, timestamps) and header, and remembers the route
-    // it first took, so the dead-letter queue can say where it came from.
+    const { redeliveryCount, originalRoute, passedOnHeaders } = deliveryProvenance(message, queue);
+    // A copy keeps every property (ids, type, timestamps) and header but those only this library
+    // may set, and remembers the route it first took, so the dead-letter queue can say where it
+    // came from.
     const copy = (headers: Record<string, unknown>): Options.Publish => ({
       ...message.properties,
       headers: {
-        ...message.properties.headers,
-        [FAULT_HEADERS.originalExchange]: original.exchange,
-        [FAULT_HEADERS.originalRoutingKey]: original.routingKey,
+        ...passedOnHeaders,
+        [FAULT_HEADERS.originalExchange]: originalRoute.exchange,
+        [FAULT_HEADERS.originalRoutingKey]: originalRoute.routingKey,
         ...headers,
       },
     });
     return {
       metadata: fromDelivery(message),
       body: message.content,
+      malformed: deliveryProblems(message),
       redelivered: message.fields.redelivered,
-      origin: { queue, exchange: original.exchange, routingKey: original.routingKey },
+      origin: { queue, exchange: originalRoute.exchange, routingKey: originalRoute.routingKey },
       redeliveryCount,
       reply: replyTo
         ? (reply) =>
@@ -138,7 +229,7 @@ export class QueueConsumer {
         this.publish(
           { exchange: this.routes.deadLetterExchange, routingKey: queue, mandatory: true },
           message.content,
-          copy(faultHeaders(fault, queue)),
+          copy({ ...faultHeaders(fault, queue), [FAULT_HEADERS.redeliveryCount]: redeliveryCount }),
         ),
     };
   }

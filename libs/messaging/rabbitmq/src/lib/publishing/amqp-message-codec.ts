@@ -39,8 +39,10 @@ export function toPublishOptions(metadata: MessageMetadata): Options.Publish {
 }
 
 /**
- * Reads metadata back from a delivery. Missing fields (a message from a foreign client) become
- * empty strings rather than exceptions: the consume pipeline decides what an empty type means.
+ * Reads metadata back from a delivery. Total: it never throws, whatever a sender put in the
+ * properties. Missing fields (a message from a foreign client) become empty strings, and values
+ * it cannot represent are left out (see `deliveryProblems`, which names them so that the consume
+ * pipeline dead-letters such a message instead of handling it).
  */
 export function fromDelivery(message: ConsumeMessage): MessageMetadata {
   const { properties } = message;
@@ -55,19 +57,59 @@ export function fromDelivery(message: ConsumeMessage): MessageMetadata {
     }
   }
   const messageId = stringOf(properties.messageId);
-  const timestamp =
-    typeof properties.timestamp === 'number' ? properties.timestamp * 1000 : Date.now();
+  const sentAt = sentAtOf(raw) ?? new Date(timestampMsOf(properties) ?? Date.now()).toISOString();
   return {
     messageId,
     messageType: stringOf(properties.type),
-    messageVersion: Number(raw[ENVELOPE_HEADERS.messageVersion] ?? 1),
+    messageVersion: versionOf(raw) ?? 1,
     correlationId: stringOf(properties.correlationId) || messageId,
     conversationId: stringOf(raw[ENVELOPE_HEADERS.conversationId]) || messageId,
     causationId: stringOf(raw[ENVELOPE_HEADERS.causationId]) || undefined,
-    sentAt: stringOf(raw[ENVELOPE_HEADERS.sentAt]) || new Date(timestamp).toISOString(),
+    sentAt,
     source: stringOf(properties.appId),
     headers,
   };
+}
+
+/**
+ * What in a delivery's properties and envelope headers cannot be read as what it claims to be,
+ * or undefined when all can. Absent values are no problem (a foreign client may omit them).
+ */
+export function deliveryProblems(message: ConsumeMessage): string | undefined {
+  const { properties } = message;
+  const raw = (properties.headers ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (properties.timestamp !== undefined && timestampMsOf(properties) === undefined) {
+    problems.push(
+      `the timestamp property ${String(properties.timestamp)} is not a representable time`,
+    );
+  }
+  if (raw[ENVELOPE_HEADERS.sentAt] !== undefined && sentAtOf(raw) === undefined) {
+    problems.push(`the ${ENVELOPE_HEADERS.sentAt} header is not an ISO 8601 time`);
+  }
+  if (raw[ENVELOPE_HEADERS.messageVersion] !== undefined && versionOf(raw) === undefined) {
+    problems.push(`the ${ENVELOPE_HEADERS.messageVersion} header is not a whole number from 1`);
+  }
+  return problems.length > 0 ? `Unreadable delivery: ${problems.join('; ')}` : undefined;
+}
+
+/** JavaScript dates reach ±8.64e15 ms; AMQP timestamps are seconds of any 64-bit size. */
+const MAX_DATE_MS = 8.64e15;
+
+function timestampMsOf(properties: ConsumeMessage['properties']): number | undefined {
+  const seconds = properties.timestamp;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return undefined;
+  return Math.abs(seconds * 1000) <= MAX_DATE_MS ? seconds * 1000 : undefined;
+}
+
+function sentAtOf(raw: Record<string, unknown>): string | undefined {
+  const value = stringOf(raw[ENVELOPE_HEADERS.sentAt]);
+  return value && !Number.isNaN(Date.parse(value)) && value.length <= 40 ? value : undefined;
+}
+
+function versionOf(raw: Record<string, unknown>): number | undefined {
+  const value = Number(raw[ENVELOPE_HEADERS.messageVersion]);
+  return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
 function stringOf(value: unknown): string {

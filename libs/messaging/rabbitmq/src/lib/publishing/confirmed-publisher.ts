@@ -1,7 +1,9 @@
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import {
+  MAX_ROUTING_KEY_BYTES,
   PublishRejectedError,
   TransportDisconnectedError,
+  UnpublishableMessageError,
   UnroutableMessageError,
   type MessagingLogger,
 } from '@shopbus/messaging-core';
@@ -85,36 +87,43 @@ export class ConfirmedPublisher {
         `Not connected to RabbitMQ: "${String(options.type)}" to ${description} was not sent`,
       );
     }
+    if (Buffer.byteLength(target.routingKey) > MAX_ROUTING_KEY_BYTES) {
+      throw new UnpublishableMessageError(
+        `"${String(options.type)}" to ${description}: the routing key has more than ${MAX_ROUTING_KEY_BYTES} bytes`,
+      );
+    }
     const messageId = options.messageId;
     await new Promise<void>((resolve, reject) => {
-      const accepted = channel.publish(
-        target.exchange,
-        target.routingKey,
-        content,
-        { ...options, mandatory: target.mandatory },
-        (error) => {
-          const returnedReason = messageId ? this.returned.get(messageId) : undefined;
-          if (messageId) this.returned.delete(messageId);
-          if (returnedReason !== undefined) {
-            reject(new UnroutableMessageError(String(options.type), description, returnedReason));
-          } else if (!error) {
-            resolve();
-          } else if (error.message === 'channel closed') {
-            const cause = this.lastChannelError?.message ?? 'connection lost';
-            reject(
-              new TransportDisconnectedError(
-                `"${String(options.type)}" to ${description} was not confirmed: ${cause}`,
-                { cause: error },
-              ),
-            );
-          } else {
-            reject(
-              new PublishRejectedError(
-                `The broker refused "${String(options.type)}" to ${description}`,
-              ),
-            );
-          }
-        },
+      const accepted = tryToWrite(`"${String(options.type)}" to ${description}`, () =>
+        channel.publish(
+          target.exchange,
+          target.routingKey,
+          content,
+          { ...options, mandatory: target.mandatory },
+          (error) => {
+            const returnedReason = messageId ? this.returned.get(messageId) : undefined;
+            if (messageId) this.returned.delete(messageId);
+            if (returnedReason !== undefined) {
+              reject(new UnroutableMessageError(String(options.type), description, returnedReason));
+            } else if (!error) {
+              resolve();
+            } else if (error.message === 'channel closed') {
+              const cause = this.lastChannelError?.message ?? 'connection lost';
+              reject(
+                new TransportDisconnectedError(
+                  `"${String(options.type)}" to ${description} was not confirmed: ${cause}`,
+                  { cause: error },
+                ),
+              );
+            } else {
+              reject(
+                new PublishRejectedError(
+                  `The broker refused "${String(options.type)}" to ${description}`,
+                ),
+              );
+            }
+          },
+        ),
       );
       // The socket's write buffer is full: let it drain before the next publish writes more.
       if (!accepted && !this.awaitingDrain) {
@@ -150,4 +159,19 @@ function describe(target: PublishTarget): string {
   return target.exchange
     ? `exchange "${target.exchange}" (routing key "${target.routingKey}")`
     : `queue "${target.routingKey}"`;
+}
+
+/**
+ * amqplib encodes a message synchronously and throws what it cannot encode (a property over its
+ * size, a header value of no AMQP type): that is the message's fault, not the connection's.
+ */
+function tryToWrite(what: string, write: () => boolean): boolean {
+  try {
+    return write();
+  } catch (error) {
+    throw new UnpublishableMessageError(
+      `${what} cannot be encoded: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
 }

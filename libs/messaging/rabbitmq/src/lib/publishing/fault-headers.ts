@@ -1,4 +1,3 @@
-import type { ConsumeMessage } from 'amqplib';
 import type { Fault } from '@shopbus/messaging-core';
 
 /**
@@ -17,20 +16,6 @@ export const FAULT_HEADERS = {
   originalExchange: 'fault-original-exchange',
   originalRoutingKey: 'fault-original-routing-key',
 } as const;
-
-/** Where the message was first published: kept from its first delivery through redeliveries. */
-export function originalRoute(message: ConsumeMessage): { exchange: string; routingKey: string } {
-  const headers = message.properties.headers ?? {};
-  return {
-    exchange: String(headers[FAULT_HEADERS.originalExchange] ?? message.fields.exchange),
-    routingKey: String(headers[FAULT_HEADERS.originalRoutingKey] ?? message.fields.routingKey),
-  };
-}
-
-export function redeliveryCountOf(message: ConsumeMessage): number {
-  const count = Number(message.properties.headers?.[FAULT_HEADERS.redeliveryCount] ?? 0);
-  return Number.isInteger(count) && count >= 0 ? count : 0;
-}
 
 export function faultHeaders(fault: Fault, queue: string): Record<string, string | number> {
   return {
