@@ -197,4 +197,175 @@ describe('the shop, end to end', () => {
       items: [],
     });
   });
+
+  describe('bad input on every endpoint: a 4xx with a message, never a 500, nothing changed', () => {
+    const address = {
+      name: 'Ada',
+      street: '1 Row',
+      city: 'Berlin',
+      postalCode: '10115',
+      country: 'DE',
+    };
+    let cartId = '';
+    beforeAll(async () => {
+      const cart = await api.call('cart', 'POST', '/carts', { customerEmail: 'bad@example.com' });
+      cartId = cart.body.id;
+      await api.call('cart', 'PUT', `/carts/${cartId}/items/MUG-BLUE`, { quantity: 1 });
+    });
+
+    interface BadRequest {
+      service: string;
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+      /** A function: the cart exists only once the suite has started. */
+      url: () => string;
+      body?: unknown;
+      headers?: Record<string, string>;
+    }
+    const checkout = (body: unknown): BadRequest => ({
+      service: 'cart',
+      method: 'POST',
+      url: () => `/carts/${cartId}/checkout`,
+      body,
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    const customer = { customerEmail: 'a@example.com' };
+    const operatorCases = (service: string): [string, BadRequest, number][] => [
+      [
+        `${service}: dead letters of an unknown queue`,
+        { service, method: 'GET', url: () => '/admin/dead-letters/nope' },
+        404,
+      ],
+      [
+        `${service}: dead letters of a retry queue`,
+        { service, method: 'GET', url: () => `/admin/dead-letters/${service}.x.retry.1000ms` },
+        404,
+      ],
+      [
+        `${service}: replaying an unknown queue`,
+        { service, method: 'POST', url: () => '/admin/dead-letters/nope/replay', body: {} },
+        404,
+      ],
+      [
+        `${service}: purging an unknown queue`,
+        { service, method: 'DELETE', url: () => '/admin/dead-letters/nope' },
+        404,
+      ],
+    ];
+    const cases: [string, BadRequest, number][] = [
+      ['a checkout without a shipping address', checkout(customer), 400],
+      ['a checkout whose address is a list', checkout({ ...customer, shippingAddress: [] }), 400],
+      [
+        'a NUL in a name',
+        checkout({ ...customer, shippingAddress: { ...address, name: 'A\u0000da' } }),
+        400,
+      ],
+      [
+        'a lone surrogate in a street',
+        checkout({ ...customer, shippingAddress: { ...address, street: '\ud800' } }),
+        400,
+      ],
+      [
+        'a NUL in a field name',
+        checkout({ ...customer, shippingAddress: address, ['x\u0000']: 1 }),
+        400,
+      ],
+      [
+        'a new cart with a bad email',
+        { service: 'cart', method: 'POST', url: () => '/carts', body: { customerEmail: 'nope' } },
+        400,
+      ],
+      [
+        'a quantity that is text',
+        {
+          service: 'cart',
+          method: 'PUT',
+          url: () => `/carts/${cartId}/items/MUG-BLUE`,
+          body: { quantity: 'two' },
+        },
+        400,
+      ],
+      [
+        'an unknown product',
+        {
+          service: 'cart',
+          method: 'PUT',
+          url: () => `/carts/${cartId}/items/NOPE-1`,
+          body: { quantity: 1 },
+        },
+        404,
+      ],
+      [
+        'a cart id that is not a UUID',
+        { service: 'cart', method: 'GET', url: () => '/carts/42' },
+        400,
+      ],
+      [
+        'a quote for a country that is no code',
+        {
+          service: 'cart',
+          method: 'GET',
+          url: () => `/carts/${cartId}/shipping-quote?country=Germany`,
+        },
+        400,
+      ],
+      [
+        'an unknown order',
+        { service: 'order', method: 'GET', url: () => `/orders/${randomUUID()}` },
+        404,
+      ],
+      [
+        'a shipment looked up by a bad order id',
+        { service: 'shipping', method: 'GET', url: () => '/shipments?orderId=%00' },
+        400,
+      ],
+      [
+        'an audit query with a NUL',
+        { service: 'notification', method: 'GET', url: () => '/audit?correlationId=a%00b' },
+        400,
+      ],
+      [
+        'an audit query without its id',
+        { service: 'notification', method: 'GET', url: () => '/audit' },
+        400,
+      ],
+      [
+        'notifications for something that is no email',
+        { service: 'notification', method: 'GET', url: () => '/notifications?email=x' },
+        400,
+      ],
+      ...['cart', 'order', 'shipping', 'notification'].flatMap(operatorCases),
+      [
+        'a dead-letter listing limit that is no number',
+        {
+          service: 'shipping',
+          method: 'GET',
+          url: () => '/admin/dead-letters/shipping.quote?limit=abc',
+        },
+        400,
+      ],
+      [
+        'a replay whose ids are no list',
+        {
+          service: 'shipping',
+          method: 'POST',
+          url: () => '/admin/dead-letters/shipping.quote/replay',
+          body: { messageIds: 'x' },
+        },
+        400,
+      ],
+    ];
+
+    it.each(cases)('%s', async (_, bad, expected) => {
+      const answer = await api.call(bad.service, bad.method, bad.url(), bad.body, bad.headers);
+      expect(answer.status).toBe(expected);
+      expect(answer.body?.message).toBeTruthy();
+    });
+
+    it('left the cart as it was: open, with its one line', async () => {
+      expect((await api.call('cart', 'GET', `/carts/${cartId}`)).body).toMatchObject({
+        status: 'open',
+        items: [{ sku: 'MUG-BLUE', quantity: 1 }],
+      });
+    });
+  });
 });

@@ -10,3 +10,7 @@ export * from './lib/bootstrap-service';
 export * from './lib/http/domain-error';
 export * from './lib/http/domain-error.filter';
 export * from './lib/service-infrastructure';
+export * from './lib/http/database-unavailable.filter';
+export * from './lib/http/reject-unstorable-text.pipe';
+export * from './lib/health/readiness';
+export * from './lib/admin/transport-metrics';

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsEmail,
   IsInt,
   IsISO31661Alpha2,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -42,6 +44,8 @@ export class CheckoutDto {
   @ApiProperty() @IsEmail() customerEmail!: string;
 
   @ApiProperty({ type: ShippingAddressDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ShippingAddressDto)
   shippingAddress!: ShippingAddressDto;

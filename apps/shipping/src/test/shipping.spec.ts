@@ -1,7 +1,7 @@
 import path from 'node:path';
 import request from 'supertest';
 import { connect } from 'amqplib';
-import { until } from '@shopbus/testing';
+import { brokerControl, until } from '@shopbus/testing';
 import { randomUUID } from 'node:crypto';
 import {
   CANCEL_SHIPMENT_QUEUE,
@@ -228,21 +228,70 @@ describe('the shipping service', () => {
         .get('/metrics')
         .expect(200);
       expect(text).toContain('shopbus_outbox_pending_messages 0');
+      expect(text).toContain('shopbus_broker_blocked 0');
+      expect(text).toContain('shopbus_endpoint_consuming{queue="shipping.courier"} 1');
       expect(text).toContain('process_cpu_user_seconds_total');
     });
 
-    it('reports the database, the broker and the outbox on /health', async () => {
-      const health = await request(shipping.http as never)
-        .get('/health')
-        .expect(200);
-      expect(health.body).toMatchObject({
-        status: 'ok',
-        info: {
-          database: { status: 'up' },
-          broker: { status: 'up' },
-          outbox: { status: 'up', failed: 0 },
-        },
-      });
+    it('is ready when its database, broker, every consumer and the outbox relay are (/health/ready, /health), and live regardless', async () => {
+      const api = request(shipping.http as never);
+      for (const path of ['/health/ready', '/health']) {
+        const health = await api.get(path).expect(200);
+        expect(health.body).toMatchObject({
+          status: 'ok',
+          info: {
+            database: { status: 'up' },
+            broker: { status: 'up' },
+            consumers: { status: 'up', endpoints: 4, idle: [] },
+            outbox: { status: 'up', failed: 0, oldestPendingAgeMs: 0 },
+          },
+        });
+      }
+      expect((await api.get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
+    });
+
+    it('answers 503 with Retry-After while its database is away, is not ready but live, and recovers by itself', async () => {
+      const api = request(shipping.http as never);
+      const lookUp = () => api.get(`/shipments?orderId=${randomUUID()}`);
+      await shipping.database.refuseConnections();
+      try {
+        const refused = await lookUp();
+        expect(refused.status).toBe(503);
+        expect(refused.headers['retry-after']).toBe('2');
+        expect(refused.body.message).toMatch(/the database is unavailable; try again in 2 s/);
+        const health = await api.get('/health/ready').expect(503);
+        expect(health.body.error.database.status).toBe('down');
+        await api.get('/health/live').expect(200);
+      } finally {
+        await shipping.database.acceptConnections();
+      }
+      await until(async () => (await api.get('/health/ready')).status === 200, 'ready again');
+      await lookUp().expect(404);
+    });
+
+    it('is not ready while the broker blocks publishing, and says why; live all the same', async () => {
+      const api = request(shipping.http as never);
+      const orderId = randomUUID();
+      await createShipment(orderId);
+      const { payload } = await client.event<{ shipmentId: string; orderId: string }>(
+        'shipment.created',
+        (e) => e.orderId === orderId,
+      );
+      await brokerControl.raiseMemoryAlarm();
+      try {
+        // The broker blocks a connection once it publishes: the relay does, with shipment.dispatched.
+        await api.post(`/shipments/${payload.shipmentId}/dispatch`).expect(200);
+        await until(
+          async () => (await api.get('/health/ready')).status === 503,
+          'readiness failing during the alarm',
+        );
+        const health = await api.get('/health/ready');
+        expect(health.body.error.broker.message).toMatch(/RabbitMQ blocks publishing: .*memory/i);
+        await api.get('/health/live').expect(200);
+      } finally {
+        await brokerControl.clearMemoryAlarm();
+      }
+      await until(async () => (await api.get('/health/ready')).status === 200, 'ready again');
     });
   });
 

@@ -7,7 +7,9 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { RejectUnstorableTextPipe } from './http/reject-unstorable-text.pipe';
 
 export interface ServiceDescription {
   title: string;
@@ -15,14 +17,19 @@ export interface ServiceDescription {
 }
 
 /**
- * What every service's HTTP side shares: request bodies validated (unknown fields refused, so a
- * typo is a 400, not a silently ignored value), OpenAPI at /docs, pino as the logger, and
+ * What every service's HTTP side shares: text Postgres cannot store refused (a 400), request
+ * bodies validated (unknown fields refused, so a typo is a 400, not a silently ignored value), OpenAPI at /docs, pino as the logger, and
  * shutdown hooks so that SIGTERM drains message handlers and the relay before the process exits.
  */
 export function configureService(app: INestApplication, description: ServiceDescription): void {
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new DomainErrorFilter());
+  // The catch-all first: Nest tries global filters from the last registered to the first.
+  app.useGlobalFilters(
+    new DatabaseUnavailableFilter(app.getHttpAdapter()),
+    new DomainErrorFilter(),
+  );
   app.useGlobalPipes(
+    new RejectUnstorableTextPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
   app.enableShutdownHooks();

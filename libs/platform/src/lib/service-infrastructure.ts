@@ -29,6 +29,6 @@ export function serviceInfrastructure(
       serviceName: config.serviceName,
       relay: { pollIntervalMs: config.outboxPollIntervalMs, ...tuning.relay },
     }),
-    ServiceHealthModule.forRoot(pingDatabase),
+    ServiceHealthModule.forRoot(pingDatabase, { outboxStallAfterMs: config.outboxStallAfterMs }),
   ];
 }

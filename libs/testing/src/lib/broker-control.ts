@@ -28,6 +28,16 @@ export const brokerControl = {
   /** Deletes a virtual host with every exchange, queue and message in it. */
   deleteVhost: (vhost: string) => rabbitmqctl('delete_vhost', vhost),
 
+  /**
+   * Raises the node's memory alarm, as a broker short of memory does: every connection that
+   * publishes is blocked until `clearMemoryAlarm`. Affects the whole node: tests run one at a time.
+   */
+  raiseMemoryAlarm: () =>
+    rabbitmqctl('eval', 'rabbit_alarm:set_alarm({{resource_limit, memory, node()}, []}).'),
+
+  clearMemoryAlarm: () =>
+    rabbitmqctl('eval', 'rabbit_alarm:clear_alarm({resource_limit, memory, node()}).'),
+
   /** A full application restart: only durable queues and persistent messages survive it. */
   restart: async () => {
     await brokerControl.stopApp();

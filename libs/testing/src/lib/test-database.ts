@@ -54,6 +54,26 @@ export class TestDatabase {
   }
 
   /** Drops the database, disconnecting whoever is still connected. */
+  /**
+   * The database goes away as in a restart: every session cut, new ones refused until
+   * `acceptConnections`. Only this test's database; the server and other tests are untouched.
+   */
+  async refuseConnections(): Promise<void> {
+    await withClient(databaseUrl(), async (admin) => {
+      await admin.query(`ALTER DATABASE "${this.name}" ALLOW_CONNECTIONS false`);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+        [this.name],
+      );
+    });
+  }
+
+  async acceptConnections(): Promise<void> {
+    await withClient(databaseUrl(), (admin) =>
+      admin.query(`ALTER DATABASE "${this.name}" ALLOW_CONNECTIONS true`),
+    );
+  }
+
   async drop(): Promise<void> {
     await withClient(databaseUrl(), (admin) =>
       admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`),

@@ -180,6 +180,7 @@ export class RabbitMqTransport implements Transport {
     return {
       connected: this.isConnected,
       blocked: this.current ? this.blockedReason : undefined,
+      endpoints: [...this.consumers].map((consumer) => consumer.endpoint.queue),
       idleEndpoints: this.idleEndpoints(),
     };
   }

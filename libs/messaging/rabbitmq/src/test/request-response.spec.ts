@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import {
+  defineQuery,
   handlerFor,
   RemoteHandlerError,
   RequestTimeoutError,
@@ -66,5 +68,21 @@ describe('request/response over direct reply-to', () => {
     await expect(fixture.bus.request(AddNumbers, { a: 1, b: 1 })).rejects.toThrow(
       '"test.add-numbers" failed at the responder: calculator is broken',
     );
+  });
+
+  it('a request the responder cannot read gets an error reply at once, not a timeout', async () => {
+    // The responder's contract is stricter than the requester's (a newer version, say).
+    const StrictAddNumbers = defineQuery(
+      AddNumbers.type,
+      z.object({ a: z.number().positive(), b: z.number().positive() }),
+      AddNumbers.responseSchema,
+    );
+    await fixture.bus.subscribe({
+      queue: fixture.queueName('strict-calculator'),
+      handlers: [handlerFor(StrictAddNumbers, async ({ a, b }) => ({ sum: a + b }))],
+    });
+    await expect(
+      fixture.bus.request(AddNumbers, { a: -1, b: 1 }, { timeoutMs: 60_000 }),
+    ).rejects.toThrow(/failed at the responder: Message "test.add-numbers" is invalid: a:/);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -6,16 +7,15 @@ import {
   HttpCode,
   NotFoundException,
   Param,
-  ParseIntPipe,
   Post,
   Query,
-  DefaultValuePipe,
 } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { IsArray, IsOptional, IsString } from 'class-validator';
@@ -50,7 +50,7 @@ class DeadLetterListingView {
 
 /**
  * The service's dead-letter queues, for operators: list (nothing is removed), replay (all or
- * some, attempts reset), purge. Only this service's own queues (`<service>.…`) can be named.
+ * some, attempts reset), purge. Only this service's own endpoints can be named.
  * The same operations as the `dlq` command, over the service's own broker connection.
  */
 @ApiTags('admin')
@@ -61,11 +61,9 @@ export class DeadLettersController {
   @Get(':queue')
   @ApiOperation({ summary: 'The messages in <queue>.dlq with why they failed; nothing is removed' })
   @ApiOkResponse({ type: DeadLetterListingView })
-  list(
-    @Param('queue') queue: string,
-    @Query('limit', new DefaultValuePipe(20), ParseIntPipe) limit: number,
-  ): Promise<DeadLetterListing> {
-    return this.queues(queue).list(queue, { limit: Math.max(1, Math.min(limit, 500)) });
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500; default 20' })
+  list(@Param('queue') queue: string, @Query('limit') limit?: string): Promise<DeadLetterListing> {
+    return this.queues(queue).list(queue, { limit: listingLimit(limit) });
   }
 
   @Post(':queue/replay')
@@ -81,11 +79,30 @@ export class DeadLettersController {
     return { purged: await this.queues(queue).purge(queue) };
   }
 
+  /**
+   * Only the endpoints this service consumes have a dead-letter queue here: any other name (a
+   * retry queue, another service's queue, a typo) is a 404 that lists the ones there are.
+   */
   private queues(queue: string) {
-    // The bus's source is the service's name, which prefixes every queue it consumes.
-    if (!queue.startsWith(`${this.bus.source}.`)) {
-      throw new NotFoundException(`${queue} is not one of ${this.bus.source}'s queues`);
+    const { endpoints } = this.bus.transport.status();
+    if (!endpoints.includes(queue)) {
+      throw new NotFoundException(
+        `${queue} is not one of ${this.bus.source}'s endpoints (${endpoints.join(', ')})`,
+      );
     }
     return (this.bus.transport as RabbitMqTransport).deadLetterQueues();
   }
+}
+
+/**
+ * The `limit` query parameter, read here rather than by ParseIntPipe: the global
+ * ValidationPipe's transform turns "abc" into NaN first, which DefaultValuePipe takes for absent.
+ */
+function listingLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 20;
+  const limit = Number(raw);
+  if (!/^\d+$/.test(raw) || limit < 1 || limit > 500) {
+    throw new BadRequestException('limit must be a whole number from 1 to 500');
+  }
+  return limit;
 }

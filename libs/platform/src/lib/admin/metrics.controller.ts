@@ -1,17 +1,23 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MessageBus } from '@shopbus/messaging-core';
 import { OutboxRelay, registerOutboxMetrics } from '@shopbus/messaging-outbox';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { registerTransportMetrics } from './transport-metrics';
 
-/** `GET /metrics`: Prometheus text: the outbox's backlog and failures, and Node's own metrics. */
+/**
+ * `GET /metrics`: Prometheus text: the outbox's backlog and failures, the broker connection and
+ * each endpoint's consumer, and Node's own metrics.
+ */
 @ApiTags('admin')
 @Controller('metrics')
 export class MetricsController {
   private readonly registry = new Registry();
 
-  constructor(relay: OutboxRelay) {
+  constructor(relay: OutboxRelay, bus: MessageBus) {
     collectDefaultMetrics({ register: this.registry });
     registerOutboxMetrics(this.registry, relay);
+    registerTransportMetrics(this.registry, bus.transport);
   }
 
   @Get()

@@ -20,6 +20,8 @@ export interface ServiceConfig {
    * messages (timeouts, the courier). Default 1000 ms.
    */
   outboxPollIntervalMs: number;
+  /** A due outbox row waiting longer than this makes the service not ready. Default 60 s. */
+  outboxStallAfterMs: number;
   /** Delays between redeliveries of a failing message; default the library's 1 s, 10 s, 60 s. */
   redeliveryDelaysMs?: number[];
 }
@@ -52,6 +54,7 @@ export function loadServiceConfig(
     exchangePrefix: parsed.data.EXCHANGE_PREFIX,
     logLevel: parsed.data.LOG_LEVEL,
     outboxPollIntervalMs: durationFromEnv(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),
+    outboxStallAfterMs: durationFromEnv(env, 'OUTBOX_STALL_AFTER_MS', 60_000),
     redeliveryDelaysMs: durationsFromEnv(env, 'REDELIVERY_DELAYS_MS'),
   };
 }

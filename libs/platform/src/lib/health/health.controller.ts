@@ -1,13 +1,37 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import { MessageBus } from '@shopbus/messaging-core';
 import { OutboxRelay } from '@shopbus/messaging-outbox';
+import {
+  brokerReadiness,
+  consumersReadiness,
+  outboxReadiness,
+  type ReadinessPart,
+} from './readiness';
 
 /** Pings the service's database; provided by the service (its own Prisma client). */
 export const DATABASE_PING = Symbol('DATABASE_PING');
 export type DatabasePing = () => Promise<unknown>;
 
+export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
+export interface HealthOptions {
+  /** A due outbox row older than this makes the service not ready. */
+  outboxStallAfterMs: number;
+}
+
+/**
+ * Kubernetes' two questions. Liveness (`/health/live`): is the process able to answer at all,
+ * restart it if not; nothing outside the process is asked, so a database or broker outage never
+ * restarts a healthy service. Readiness (`/health/ready`, and `/health`): can it do its work right
+ * now: database reachable, broker connected and not blocking publishers, every endpoint
+ * consuming, the outbox relay keeping up. 503 with the failing part named when not.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -17,39 +41,56 @@ export class HealthController {
     private readonly bus: MessageBus,
     private readonly relay: OutboxRelay,
     @Inject(DATABASE_PING) private readonly pingDatabase: DatabasePing,
+    @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
   ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers (nothing else is asked)' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Database and broker reachable; the outbox backlog for information' })
+  @ApiOperation({ summary: 'Readiness (the same as /health/ready)' })
   check() {
+    return this.ready();
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness: database, broker (connected, not blocked), every consumer, outbox relay',
+  })
+  ready() {
     return this.health.check([
       async () => {
-        const database = this.indicators.check('database');
         try {
           await withTimeout(this.pingDatabase(), 2000);
-          return database.up();
+          return this.report('database', { up: true, details: {} });
         } catch (error) {
-          return database.down({ message: error instanceof Error ? error.message : String(error) });
+          return this.report('database', { up: false, details: { message: messageOf(error) } });
         }
       },
-      () => {
-        const broker = this.indicators.check('broker');
-        return this.bus.transport.isConnected
-          ? broker.up()
-          : broker.down({ message: 'not connected to RabbitMQ (reconnecting)' });
-      },
+      () => this.report('broker', brokerReadiness(this.bus.transport.status())),
+      () => this.report('consumers', consumersReadiness(this.bus.transport.status())),
       async () => {
-        const outbox = this.indicators.check('outbox');
-        const metrics = await this.relay.metrics();
-        return outbox.up({
-          pending: metrics.pending,
-          oldestPendingAgeMs: metrics.oldestPendingAgeMs,
-          failed: metrics.failed,
-        });
+        const metrics = await withTimeout(this.relay.metrics(), 2000).catch((error: unknown) =>
+          error instanceof Error ? error : new Error(String(error)),
+        );
+        return this.report('outbox', outboxReadiness(metrics, this.options.outboxStallAfterMs));
       },
     ]);
   }
+
+  private report(name: string, part: ReadinessPart): HealthIndicatorResult {
+    const indicator = this.indicators.check(name);
+    return part.up ? indicator.up(part.details) : indicator.down(part.details);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

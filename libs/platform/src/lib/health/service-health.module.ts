@@ -2,20 +2,30 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DeadLettersController } from '../admin/dead-letters.controller';
 import { MetricsController } from '../admin/metrics.controller';
-import { DATABASE_PING, HealthController, type DatabasePing } from './health.controller';
+import {
+  DATABASE_PING,
+  HEALTH_OPTIONS,
+  HealthController,
+  type DatabasePing,
+  type HealthOptions,
+} from './health.controller';
 
 /**
- * The operator's side of a service: `GET /health` (database ping, broker connected, outbox
- * backlog), `GET /metrics` (Prometheus), and the dead-letter queues under `/admin/dead-letters`.
+ * The operator's side of a service: `GET /health/live` and `/health/ready` (database, broker,
+ * consumers, outbox relay), `GET /metrics` (Prometheus), and the dead-letter queues under
+ * `/admin/dead-letters`.
  */
 @Module({})
 export class ServiceHealthModule {
-  static forRoot(pingDatabase: DatabasePing): DynamicModule {
+  static forRoot(pingDatabase: DatabasePing, options: HealthOptions): DynamicModule {
     return {
       module: ServiceHealthModule,
       imports: [TerminusModule],
       controllers: [HealthController, DeadLettersController, MetricsController],
-      providers: [{ provide: DATABASE_PING, useValue: pingDatabase }],
+      providers: [
+        { provide: DATABASE_PING, useValue: pingDatabase },
+        { provide: HEALTH_OPTIONS, useValue: options },
+      ],
     };
   }
 }

@@ -50,14 +50,18 @@ export function dispatchToHandler(
     }
     if (!registration) throw new UnknownMessageTypeError(metadata.messageType, context.endpoint);
     const { contract, handle } = registration;
-    const payload = validatePayload(contract.type, contract.schema, decodeBody(body));
-
-    const invoke = () => runInMessageScope(metadata, () => handle(payload, contextOf(payload)));
+    const invoke = () => {
+      const payload = validatePayload(contract.type, contract.schema, decodeBody(body));
+      return runInMessageScope(metadata, () => handle(payload, contextOf(payload)));
+    };
 
     if (contract.kind !== 'query' || !reply) {
       await invoke();
       return;
     }
+    // A requester is waiting: whatever goes wrong, a request that cannot be answered (its body
+    // does not parse or breaks the schema) or whose handler failed gets an error reply at once,
+    // not a timeout.
     let answer;
     try {
       answer = queryResponse(contract, await invoke(), metadata, source);

@@ -110,6 +110,8 @@ export interface TransportStatus {
    * While blocked, every publish waits: the service cannot do its work.
    */
   readonly blocked?: string;
+  /** Every endpoint (queue) this transport consumes for. */
+  readonly endpoints: readonly string[];
   /** Endpoints whose consumer is not attached right now (it is re-attaching). */
   readonly idleEndpoints: readonly string[];
 }

@@ -53,8 +53,14 @@ export class DirectReplyRequester {
       this.settle(requestId)?.reject(new RequestTimeoutError(String(options.type), timeoutMs));
     }, timeoutMs);
     try {
-      await this.publisher.publish(target, content, { ...options, replyTo: naming.directReplyTo });
-      return await reply;
+      // The timeout covers the whole round trip: a publish the broker holds back (a resource
+      // alarm blocks publishers, the confirm never comes) times out like a missing reply.
+      const published = this.publisher.publish(target, content, {
+        ...options,
+        replyTo: naming.directReplyTo,
+      });
+      published.catch(() => undefined);
+      return await Promise.race([published.then(() => reply), reply]);
     } catch (error) {
       this.settle(requestId);
       throw error;
