@@ -126,11 +126,12 @@ describe('the shop, end to end', () => {
     );
   });
 
-  it('the customer can cancel before dispatch (the courier then skips it) but not after (409)', async () => {
+  it('the customer can cancel before dispatch (202; cancelled once shipping confirms, the courier then skips it) but not after (409)', async () => {
     const early = await api.checkout(email());
     await until(async () => (await api.order(early.body.orderId)).status === 200, 'order created');
     const cancelled = await api.call('order', 'POST', `/orders/${early.body.orderId}/cancel`);
-    expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled' } });
+    expect(cancelled).toMatchObject({ status: 202, body: { status: 'cancelling' } });
+    await untilOrder(early.body.orderId, 'cancelled');
     await until(
       async () =>
         (await api.call('shipping', 'GET', `/shipments?orderId=${early.body.orderId}`)).body

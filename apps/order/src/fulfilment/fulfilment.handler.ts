@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   CreateShipment,
   DispatchDeadlinePassed,
+  ShipmentCancelled,
   ShipmentCreated,
   ShipmentDelivered,
   ShipmentDispatched,
@@ -54,6 +55,12 @@ export class FulfilmentHandler {
   @MessageHandler(ShipmentFailed, { queue: FULFILMENT_QUEUE })
   failed({ orderId, reason }: PayloadOf<typeof ShipmentFailed>, context: MessageContext) {
     return this.step(orderId, { type: 'shipment-failed', reason }, context);
+  }
+
+  /** Shipping confirms the cancellation the saga asked for: now the order is cancelled. */
+  @MessageHandler(ShipmentCancelled, { queue: FULFILMENT_QUEUE })
+  cancelled({ orderId }: PayloadOf<typeof ShipmentCancelled>, context: MessageContext) {
+    return this.step(orderId, { type: 'shipment-cancelled' }, context);
   }
 
   @MessageHandler(DispatchDeadlinePassed, { queue: FULFILMENT_QUEUE })

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -23,13 +24,16 @@ export class OrdersController {
   }
 
   @Post(':id/cancel')
-  @HttpCode(200)
+  @HttpCode(202)
   @ApiOperation({
-    summary: 'Cancel before dispatch: the shipment is cancelled and order.cancelled published',
+    summary:
+      'Cancel before dispatch: the order is `cancelling` until shipping confirms (then `cancelled`, ' +
+      'order.cancelled published), or goes on to `shipped` if the parcel left first',
   })
-  @ApiOkResponse({ type: OrderView })
+  @ApiAcceptedResponse({ type: OrderView })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Already dispatched, delivered or cancelled' })
+  // Asking again while it is being cancelled changes nothing and answers the same.
   cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<OrderView> {
     return this.orders.cancel(id);
   }

@@ -27,14 +27,18 @@ describe('the fulfilment saga’s decisions', () => {
   });
 
   it.each<[OrderStatus]>([['placed'], ['awaiting-dispatch']])('compensates from %s', (status) => {
-    expect(decide(status, { type: 'deadline-passed' })).toMatchObject({
-      status: 'cancelled',
-      actions: ['send-cancel-shipment', 'publish-order-cancelled'],
+    // Shipping owns the parcel: the order asks it to cancel, and says nothing to anyone yet.
+    expect(decide(status, { type: 'deadline-passed' })).toEqual({
+      kind: 'step',
+      status: 'cancelling',
+      actions: ['send-cancel-shipment'],
       cancelReason: 'not dispatched before the deadline',
     });
-    expect(decide(status, { type: 'customer-cancelled' })).toMatchObject({
-      status: 'cancelled',
-      actions: ['cancel-deadline', 'send-cancel-shipment', 'publish-order-cancelled'],
+    expect(decide(status, { type: 'customer-cancelled' })).toEqual({
+      kind: 'step',
+      status: 'cancelling',
+      actions: ['cancel-deadline', 'send-cancel-shipment'],
+      cancelReason: 'cancelled by the customer',
     });
     // A failed shipment needs no cancelling at shipping.
     expect(decide(status, { type: 'shipment-failed', reason: 'no route' })).toMatchObject({
@@ -66,5 +70,30 @@ describe('the fulfilment saga’s decisions', () => {
       status: 'cancelled',
       actions: [],
     });
+  });
+
+  it('while cancelling: cancelled when shipping confirms, shipped when the parcel left first', () => {
+    expect(decide('cancelling', { type: 'shipment-cancelled' })).toEqual({
+      kind: 'step',
+      status: 'cancelled',
+      actions: ['cancel-deadline', 'publish-order-cancelled'],
+    });
+    expect(
+      decide('cancelling', { type: 'shipment-dispatched', shipmentId: 's', trackingNumber: 't' }),
+    ).toMatchObject({
+      status: 'shipped',
+      actions: ['cancel-deadline', 'publish-order-shipped'],
+      note: 'dispatched before the cancellation reached shipping: it goes ahead',
+    });
+    // No shipment will leave: cancelled, keeping the reason already recorded.
+    expect(decide('cancelling', { type: 'shipment-failed', reason: 'x' })).toEqual({
+      kind: 'step',
+      status: 'cancelled',
+      actions: ['publish-order-cancelled'],
+    });
+    expect(decide('cancelling', { type: 'shipment-delivered' }).kind).toBe('retry-later');
+    expect(decide('cancelling', { type: 'customer-cancelled' }).kind).toBe('ignore');
+    expect(decide('cancelling', { type: 'deadline-passed' }).kind).toBe('ignore');
+    expect(decide('awaiting-dispatch', { type: 'shipment-cancelled' }).kind).toBe('ignore');
   });
 });

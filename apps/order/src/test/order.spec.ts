@@ -6,6 +6,7 @@ import {
   CancelShipment,
   CartCheckedOut,
   CreateShipment,
+  ShipmentCancelled,
   ShipmentCreated,
   ShipmentDelivered,
   ShipmentDispatched,
@@ -136,16 +137,45 @@ describe('the order service and its fulfilment saga', () => {
     expect(cancellations.seen).toEqual([]);
   });
 
-  it('cancels an order not dispatched before the deadline, and tells shipping', async () => {
+  it('at the deadline asks shipping to cancel, and is cancelled once shipping confirms', async () => {
     await start({ ORDER_DISPATCH_DEADLINE_MS: '500' });
     const orderId = await place();
-    await client.bus.publish(ShipmentCreated, { orderId, shipmentId: randomUUID() });
+    const shipmentId = randomUUID();
+    await client.bus.publish(ShipmentCreated, { orderId, shipmentId });
 
     const [cancellation] = await cancellations.reach(1);
     expect(cancellation).toEqual({ orderId, reason: 'not dispatched before the deadline' });
+    await untilStatus(orderId, 'cancelling');
+    expect(client.eventsOf('order.cancelled')).toEqual([]);
+
+    await client.bus.publish(ShipmentCancelled, { orderId, shipmentId });
     const cancelled = await client.event<{ reason: string }>('order.cancelled');
     expect(cancelled.payload.reason).toBe('not dispatched before the deadline');
     expect(await statusOf(orderId)).toBe('cancelled');
+  });
+
+  it('goes on to shipped when the parcel left before the deadline’s cancellation reached shipping: never both cancelled and delivered', async () => {
+    await start({ ORDER_DISPATCH_DEADLINE_MS: '300' });
+    const orderId = await place();
+    const shipmentId = randomUUID();
+    await client.bus.publish(ShipmentCreated, { orderId, shipmentId });
+    await cancellations.reach(1);
+    await untilStatus(orderId, 'cancelling');
+
+    // Shipping had dispatched already: it refuses the cancellation and its dispatch arrives.
+    await client.bus.publish(ShipmentDispatched, { orderId, shipmentId, trackingNumber: 'TRK-9' });
+    await client.event('order.shipped', (e: { orderId: string }) => e.orderId === orderId);
+    await client.bus.publish(ShipmentDelivered, { orderId, shipmentId });
+    await untilStatus(orderId, 'delivered');
+    expect(client.eventsOf('order.cancelled')).toEqual([]);
+    const { body } = await api.get(`/orders/${orderId}`);
+    expect(body.history.map((step: { status: string }) => step.status)).toEqual([
+      'placed',
+      'awaiting-dispatch',
+      'cancelling',
+      'shipped',
+      'delivered',
+    ]);
   });
 
   it('cancels when the shipment fails, without a cancellation to shipping', async () => {
@@ -163,7 +193,7 @@ describe('the order service and its fulfilment saga', () => {
     expect(cancellations.seen).toEqual([]);
   });
 
-  it('lets the customer cancel before dispatch (200) but not after (409)', async () => {
+  it('lets the customer cancel before dispatch (202, cancelled once shipping confirms) but not after (409)', async () => {
     await start();
     const [early, late] = [await place(), await place()];
     await client.bus.publish(ShipmentDispatched, {
@@ -173,17 +203,21 @@ describe('the order service and its fulfilment saga', () => {
     });
     await untilStatus(late, 'shipped');
 
-    const cancelled = await api.post(`/orders/${early}/cancel`).expect(200);
-    expect(cancelled.body).toMatchObject({
-      status: 'cancelled',
+    const cancelling = await api.post(`/orders/${early}/cancel`).expect(202);
+    expect(cancelling.body).toMatchObject({
+      status: 'cancelling',
       cancelReason: 'cancelled by the customer',
     });
     expect((await cancellations.reach(1))[0]).toEqual({
       orderId: early,
       reason: 'cancelled by the customer',
     });
+    // Asking again while shipping has not answered changes nothing.
+    expect((await api.post(`/orders/${early}/cancel`).expect(202)).body.status).toBe('cancelling');
+    await client.bus.publish(ShipmentCancelled, { orderId: early, shipmentId: randomUUID() });
     const event = await client.event<{ orderId: string }>('order.cancelled');
     expect(event.correlationId).toBe(early);
+    expect(cancellations.seen).toHaveLength(1);
 
     const refused = await api.post(`/orders/${late}/cancel`).expect(409);
     expect(refused.body.message).toMatch(/the order is shipped: it can no longer be cancelled/);
