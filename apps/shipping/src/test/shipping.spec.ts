@@ -30,13 +30,14 @@ describe('the shipping service', () => {
   let shipping: ServiceUnderTest<ShippingConfig>;
   let client: ShopTestClient;
 
-  const start = async (env: Record<string, string> = {}) => {
+  const start = async (env: Record<string, string> = {}, relay: { maxAttempts?: number } = {}) => {
     shipping = await startServiceUnderTest({
       name: 'shipping',
       migrations: path.join(__dirname, '../../prisma/migrations'),
       databaseUrlVariable: 'SHIPPING_DATABASE_URL',
       loadConfig: loadShippingConfig,
-      module: (config) => ShippingModule.forRoot(config, { relay: { pollIntervalMs: 50 } }),
+      module: (config) =>
+        ShippingModule.forRoot(config, { relay: { pollIntervalMs: 50, ...relay } }),
       env,
     });
     client = await ShopTestClient.start(shipping.vhost);
@@ -293,6 +294,44 @@ describe('the shipping service', () => {
       }
       await until(async () => (await api.get('/health/ready')).status === 200, 'ready again');
     });
+  });
+
+  it('lets an operator see the outbox rows the relay gave up on, with why, and retry them once the cause is fixed', async () => {
+    await start({}, { maxAttempts: 1 });
+    const api = request(shipping.http as never);
+    const orderId = randomUUID();
+    await createShipment(orderId);
+    const { payload } = await client.event<{ shipmentId: string; orderId: string }>(
+      'shipment.created',
+      (e) => e.orderId === orderId,
+    );
+    // Nobody listens to shipping's events any more: its next one cannot be routed.
+    await client.close();
+    const connection = await connect(shipping.vhost.url);
+    await (await connection.createChannel()).deleteQueue('test-client.all-events');
+    await connection.close();
+    await api.post(`/shipments/${payload.shipmentId}/dispatch`).expect(200);
+
+    let failed: { messageType: string; lastError: string; messageId: string }[] = [];
+    await until(
+      async () => (failed = (await api.get('/admin/outbox/failed')).body).length === 1,
+      'the row given up',
+    );
+    expect(failed[0]).toMatchObject({ messageType: 'shipment.dispatched', attempts: 1 });
+    expect(failed[0].lastError).toMatch(/not routed to any queue/);
+    await api.get('/admin/outbox/failed?limit=0').expect(400);
+    await api
+      .post('/admin/outbox/failed/retry')
+      .send({ messageIds: ['x'] })
+      .expect(400);
+
+    client = await ShopTestClient.start(shipping.vhost);
+    expect(
+      (await api.post('/admin/outbox/failed/retry').send({ messageIds: [failed[0].messageId] }))
+        .body,
+    ).toEqual({ retried: 1 });
+    await client.event('shipment.dispatched', (e: { orderId?: string }) => e.orderId === orderId);
+    expect((await api.get('/admin/outbox/failed')).body).toEqual([]);
   });
 
   it('with the courier on, a created shipment is dispatched and delivered by scheduled messages', async () => {

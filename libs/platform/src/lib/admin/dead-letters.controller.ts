@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -25,6 +24,7 @@ import type {
   RabbitMqTransport,
   ReplayResult,
 } from '@shopbus/messaging-rabbitmq';
+import { queryLimit } from '../http/query-limit';
 
 export class ReplayDto {
   @ApiPropertyOptional({ type: [String], description: 'Only these message ids; omitted, all' })
@@ -63,7 +63,7 @@ export class DeadLettersController {
   @ApiOkResponse({ type: DeadLetterListingView })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 500; default 20' })
   list(@Param('queue') queue: string, @Query('limit') limit?: string): Promise<DeadLetterListing> {
-    return this.queues(queue).list(queue, { limit: listingLimit(limit) });
+    return this.queues(queue).list(queue, { limit: queryLimit(limit, 20) });
   }
 
   @Post(':queue/replay')
@@ -92,17 +92,4 @@ export class DeadLettersController {
     }
     return (this.bus.transport as RabbitMqTransport).deadLetterQueues();
   }
-}
-
-/**
- * The `limit` query parameter, read here rather than by ParseIntPipe: the global
- * ValidationPipe's transform turns "abc" into NaN first, which DefaultValuePipe takes for absent.
- */
-function listingLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 20;
-  const limit = Number(raw);
-  if (!/^\d+$/.test(raw) || limit < 1 || limit > 500) {
-    throw new BadRequestException('limit must be a whole number from 1 to 500');
-  }
-  return limit;
 }

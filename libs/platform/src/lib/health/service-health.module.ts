@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DeadLettersController } from '../admin/dead-letters.controller';
+import { FailedOutboxRowsController } from '../admin/failed-outbox-rows.controller';
 import { MetricsController } from '../admin/metrics.controller';
 import {
   DATABASE_PING,
@@ -13,7 +14,7 @@ import {
 /**
  * The operator's side of a service: `GET /health/live` and `/health/ready` (database, broker,
  * consumers, outbox relay), `GET /metrics` (Prometheus), and the dead-letter queues under
- * `/admin/dead-letters`.
+ * `/admin/dead-letters`, the outbox rows the relay gave up on under `/admin/outbox/failed`.
  */
 @Module({})
 export class ServiceHealthModule {
@@ -21,7 +22,12 @@ export class ServiceHealthModule {
     return {
       module: ServiceHealthModule,
       imports: [TerminusModule],
-      controllers: [HealthController, DeadLettersController, MetricsController],
+      controllers: [
+        HealthController,
+        DeadLettersController,
+        FailedOutboxRowsController,
+        MetricsController,
+      ],
       providers: [
         { provide: DATABASE_PING, useValue: pingDatabase },
         { provide: HEALTH_OPTIONS, useValue: options },

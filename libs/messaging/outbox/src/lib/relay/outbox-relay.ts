@@ -14,6 +14,17 @@ import { drainSlices } from './drain-slices';
 import { SliceOwnership } from './slice-ownership';
 import { WakeSignal } from './wake-signal';
 
+/** An outbox row the relay gave up on (see `failedRows`). */
+export interface FailedOutboxRow {
+  messageId: string;
+  messageType: string;
+  attempts: number;
+  /** Why its last attempt failed, e.g. the broker's reason for refusing it. */
+  lastError: string;
+  createdAt: string;
+  failedAt: string;
+}
+
 /**
  * Moves committed outbox rows to the broker. Every instance of a service runs one; together they
  * share the outbox's slices (see SliceOwnership), so each partition key is published by one relay
@@ -90,6 +101,33 @@ export class OutboxRelay {
       publishedByThisRelay: this.publishedCount,
       failedByThisRelay: this.failedCount,
     };
+  }
+
+  /** The rows the relay gave up on, oldest first, with why: what an operator looks at. */
+  async failedRows(limit = 50): Promise<FailedOutboxRow[]> {
+    return this.withSeparateConnection(async (client) => {
+      const { rows } = await client.query<{
+        message_id: string;
+        message_type: string;
+        attempts: number;
+        last_error: string | null;
+        created_at: Date;
+        failed_at: Date;
+      }>(
+        `SELECT message_id, message_type, attempts, last_error, created_at, failed_at
+           FROM outbox_message WHERE failed_at IS NOT NULL
+          ORDER BY failed_at, sequence LIMIT $1`,
+        [limit],
+      );
+      return rows.map((row) => ({
+        messageId: row.message_id,
+        messageType: row.message_type,
+        attempts: row.attempts,
+        lastError: row.last_error ?? '',
+        createdAt: row.created_at.toISOString(),
+        failedAt: row.failed_at.toISOString(),
+      }));
+    });
   }
 
   /** Puts failed rows (all, or these message ids) back to pending, attempts reset. */
