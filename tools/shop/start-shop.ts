@@ -8,11 +8,11 @@
  * The demo's settings (the courier simulation on, short deadlines) are defaults here; any of them
  * can be overridden from the environment.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { databaseUrlOf } from '@shopbus/service-manifest';
-import { portOf, SERVICES, urlOf, WORKSPACE_ROOT } from './services';
+import { portOf, SERVICES, urlOf } from './services';
 import { setUpDatabase } from './setup-databases';
+import { spawnService } from './spawn-service';
 
 export const DEMO_SETTINGS: Readonly<Record<string, string>> = {
   COURIER_SIMULATION: 'true',
@@ -39,27 +39,16 @@ async function main(): Promise<void> {
 
   for (const [index, service] of SERVICES.entries()) {
     const prefix = `\x1b[${COLOURS[index % COLOURS.length]}m${service.name.padEnd(12)}\x1b[0m| `;
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', path.join('apps', service.name, 'src', 'main.ts')],
+    const child = spawnService(
+      service,
       {
-        cwd: WORKSPACE_ROOT,
-        env: {
-          ...DEMO_SETTINGS,
-          ...process.env,
-          SWC_NODE_PROJECT: path.join('apps', service.name, 'tsconfig.json'),
-          PORT: String(portOf(service)),
-          [service.databaseUrlVariable]: databaseUrlOf(service),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        ...DEMO_SETTINGS,
+        ...process.env,
+        PORT: String(portOf(service)),
+        [service.databaseUrlVariable]: databaseUrlOf(service),
       },
+      (line) => process.stdout.write(`${prefix}${line}\n`),
     );
-    const forward = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n'))
-        if (line) process.stdout.write(`${prefix}${line}\n`);
-    };
-    child.stdout?.on('data', forward);
-    child.stderr?.on('data', forward);
     child.on('exit', (code, signal) => {
       process.stdout.write(`${prefix}exited (${signal ?? code})\n`);
       if (!stopping) {

@@ -1,0 +1,35 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { ServiceManifest } from '@shopbus/service-manifest';
+import { WORKSPACE_ROOT } from './services';
+import path from 'node:path';
+
+/**
+ * Starts one service as its own process, exactly as `npm start` runs it (TypeScript through
+ * SWC, no build), with `env` on top of this process's environment; every line it writes goes to
+ * `output`.
+ */
+export function spawnService(
+  service: ServiceManifest,
+  env: NodeJS.ProcessEnv,
+  output: (line: string) => void,
+): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', path.join('apps', service.name, 'src', 'main.ts')],
+    {
+      cwd: WORKSPACE_ROOT,
+      env: {
+        ...process.env,
+        ...env,
+        SWC_NODE_PROJECT: path.join('apps', service.name, 'tsconfig.json'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line) output(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return child;
+}
