@@ -54,6 +54,17 @@ describe('the shipping service', () => {
       items: [{ sku: 'MUG-1', quantity: 2 }],
     });
 
+  /** A shipment created for a new order, as shipping announced it. */
+  const createdShipment = async () => {
+    const orderId = randomUUID();
+    await createShipment(orderId);
+    const { payload } = await client.event<{ shipmentId: string; orderId: string }>(
+      'shipment.created',
+      (e) => e.orderId === orderId,
+    );
+    return payload;
+  };
+
   describe('with the courier off', () => {
     beforeEach(() => start());
 
@@ -272,16 +283,11 @@ describe('the shipping service', () => {
 
     it('is not ready while the broker blocks publishing, and says why; live all the same', async () => {
       const api = request(shipping.http as never);
-      const orderId = randomUUID();
-      await createShipment(orderId);
-      const { payload } = await client.event<{ shipmentId: string; orderId: string }>(
-        'shipment.created',
-        (e) => e.orderId === orderId,
-      );
+      const { shipmentId } = await createdShipment();
       await brokerControl.raiseMemoryAlarm();
       try {
         // The broker blocks a connection once it publishes: the relay does, with shipment.dispatched.
-        await api.post(`/shipments/${payload.shipmentId}/dispatch`).expect(200);
+        await api.post(`/shipments/${shipmentId}/dispatch`).expect(200);
         await until(
           async () => (await api.get('/health/ready')).status === 503,
           'readiness failing during the alarm',
@@ -299,18 +305,13 @@ describe('the shipping service', () => {
   it('lets an operator see the outbox rows the relay gave up on, with why, and retry them once the cause is fixed', async () => {
     await start({}, { maxAttempts: 1 });
     const api = request(shipping.http as never);
-    const orderId = randomUUID();
-    await createShipment(orderId);
-    const { payload } = await client.event<{ shipmentId: string; orderId: string }>(
-      'shipment.created',
-      (e) => e.orderId === orderId,
-    );
+    const { orderId, shipmentId } = await createdShipment();
     // Nobody listens to shipping's events any more: its next one cannot be routed.
     await client.close();
     const connection = await connect(shipping.vhost.url);
     await (await connection.createChannel()).deleteQueue('test-client.all-events');
     await connection.close();
-    await api.post(`/shipments/${payload.shipmentId}/dispatch`).expect(200);
+    await api.post(`/shipments/${shipmentId}/dispatch`).expect(200);
 
     let failed: { messageType: string; lastError: string; messageId: string }[] = [];
     await until(

@@ -6,10 +6,7 @@ import {
 import { Countdown, until, uniqueName } from '@shopbus/testing';
 import { naming } from '../lib/topology/naming';
 import { DoThing } from './test-contracts';
-import { startTransportFixture, type TransportFixture } from './transport-fixture';
-
-const headersOf = (message: { properties: { headers?: Record<string, unknown> } }) =>
-  message.properties.headers ?? {};
+import { headersOf, startTransportFixture, type TransportFixture } from './transport-fixture';
 
 /**
  * What a sender (a foreign client, a bug, an attacker with broker credentials) can put into an

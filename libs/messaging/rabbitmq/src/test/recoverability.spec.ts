@@ -2,10 +2,7 @@ import { handlerFor, NonRetryableError } from '@shopbus/messaging-core';
 import { Countdown } from '@shopbus/testing';
 import { naming } from '../lib/topology/naming';
 import { DoThing, ThingHappened } from './test-contracts';
-import { startTransportFixture, type TransportFixture } from './transport-fixture';
-
-const headersOf = (message: { properties: { headers?: Record<string, unknown> } }) =>
-  message.properties.headers ?? {};
+import { headersOf, startTransportFixture, type TransportFixture } from './transport-fixture';
 
 describe('recoverability: retries, delayed redelivery and the dead-letter queue', () => {
   let fixture: TransportFixture;

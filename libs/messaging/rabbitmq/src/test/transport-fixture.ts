@@ -93,3 +93,7 @@ export async function startTransportFixture(
     },
   };
 }
+
+/** A delivery's headers, none as {}. */
+export const headersOf = (message: { properties: { headers?: Record<string, unknown> } }) =>
+  message.properties.headers ?? {};

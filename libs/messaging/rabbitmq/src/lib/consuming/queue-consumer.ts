@@ -1,9 +1,10 @@
 import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
-import type {
-  EndpointSpec,
-  InboundHandler,
-  InboundMessage,
-  MessagingLogger,
+import {
+  TransportDisconnectedError,
+  type EndpointSpec,
+  type InboundHandler,
+  type InboundMessage,
+  type MessagingLogger,
 } from '@shopbus/messaging-core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deliveryProblems, fromDelivery, toPublishOptions } from '../publishing/amqp-message-codec';
@@ -126,7 +127,9 @@ export class QueueConsumer {
         try {
           await this.recover();
         } catch (error) {
-          this.logger.warn('consumer could not re-attach yet', {
+          // Without a connection, the connection's own recovery re-attaches every consumer.
+          const log = error instanceof TransportDisconnectedError ? 'debug' : 'warn';
+          this.logger[log]('consumer could not re-attach yet', {
             queue: this.endpoint.queue,
             error: error instanceof Error ? error.message : String(error),
           });
