@@ -54,6 +54,11 @@ export class BrokerAdmin {
     await this.withChannel((channel) => channel.deleteQueue(queue));
   }
 
+  /** Deletes an exchange now, with every binding from it. */
+  async deleteExchange(exchange: string): Promise<void> {
+    await this.withChannel((channel) => channel.deleteExchange(exchange));
+  }
+
   /** Whether a queue exists (checked passively: nothing is declared). */
   async queueExists(queue: string): Promise<boolean> {
     return this.withChannel((channel) => channel.checkQueue(queue).then(() => true)).catch(

@@ -41,13 +41,16 @@ export class RabbitMqTransport implements Transport {
   private current?: ChannelModel;
   private endpointTopologies: Topology[] = [];
   private blockedReason?: string;
+  private repairing?: Promise<void>;
 
   constructor(private readonly options: RabbitMqTransportOptions) {
     this.logger = options.logger ?? consoleLogger;
     this.eventsExchange = options.eventsExchange ?? 'messaging.events';
     this.commandsExchange = options.commandsExchange ?? 'messaging.commands';
     this.deadLetterExchange = options.deadLetterExchange ?? 'messaging.dead-letter';
-    this.publisher = new ConfirmedPublisher(this.logger);
+    this.publisher = new ConfirmedPublisher(this.logger, 'publisher', undefined, (error) =>
+      this.repairTopologyAfter(error),
+    );
     this.requester = new DirectReplyRequester(this.logger);
   }
 
@@ -169,6 +172,27 @@ export class RabbitMqTransport implements Transport {
       toPublishOptions(message.metadata),
       options.timeoutMs,
     );
+  }
+
+  /**
+   * An exchange of this transport's topology was deleted under it (an operator, a script): the
+   * publish that found it gone failed (and is retried by whoever sent it); declaring the whole
+   * topology again brings the exchange back with the bindings that went with it, so the next
+   * publish is routed as before instead of failing until a restart.
+   */
+  private repairTopologyAfter(error: Error): void {
+    const current = this.current;
+    if (!current || this.repairing || !/NOT_FOUND - no exchange/.test(error.message)) return;
+    this.repairing = declareTopology(current, this.topology())
+      .then(() =>
+        this.logger.warn('an exchange had gone: topology declared again', { error: error.message }),
+      )
+      .catch((failure: Error) =>
+        this.logger.warn('could not declare the topology again', { error: failure.message }),
+      )
+      .finally(() => {
+        this.repairing = undefined;
+      });
   }
 
   /** The endpoints whose consumer is not attached right now (recovering, or not yet started). */

@@ -35,11 +35,14 @@ export class ConfirmedPublisher {
   /**
    * @param onChannelOpen runs on every channel this publisher opens, before it is used: the
    *   request client starts its reply consumer there.
+   * @param onChannelError told of the error that closed a channel (the transport repairs its
+   *   topology when an exchange it declared has gone).
    */
   constructor(
     private readonly logger: MessagingLogger,
     private readonly name = 'publisher',
     private readonly onChannelOpen?: (channel: ConfirmChannel) => Promise<void>,
+    private readonly onChannelError?: (error: Error) => void,
   ) {}
 
   /** Opens the confirm channel on a (new) connection. */
@@ -55,6 +58,7 @@ export class ConfirmedPublisher {
       // remember why, so the publishes it fails say so.
       this.lastChannelError = error;
       this.logger.warn(`${this.name} channel error`, { error: error.message });
+      this.onChannelError?.(error);
     });
     channel.on('close', () => {
       if (this.current === channel) this.current = undefined;
