@@ -116,6 +116,8 @@ const boundaries = {
         'type:messaging-core',
         'type:messaging-adapter',
         'type:manifest',
+        // The benchmarks' statistics live with the other test helpers.
+        'type:testing',
       ],
     },
     {

@@ -24,9 +24,9 @@ import { report, type WindowResult } from './chaos-report';
 import { CheckoutLoad } from './checkout-load';
 import { FAULTS } from './faults';
 import { leftovers, settleOrders } from './ledger-check';
-import { OwnBroker } from './own-broker';
-import { OwnDatabase } from './own-database';
-import { ShopUnderChaos } from './shop-under-chaos';
+import { OwnBroker } from '../rig/own-broker';
+import { OwnDatabase } from '../rig/own-database';
+import { OwnShop } from '../rig/own-shop';
 
 const { values: options } = parseArgs({
   options: {
@@ -58,10 +58,10 @@ async function main(): Promise<number> {
     await broker.stop();
     throw error;
   });
-  let shop: ShopUnderChaos | undefined;
+  let shop: OwnShop | undefined;
   try {
     say('creating the databases and starting the shop');
-    shop = await ShopUnderChaos.start({
+    shop = await OwnShop.start({
       rabbitmqUrl: broker.url,
       postgresUrl: database.url,
       portBase: portBase + 10,

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { OwnBroker } from './own-broker';
-import type { OwnDatabase } from './own-database';
+import type { OwnBroker } from '../rig/own-broker';
+import type { OwnDatabase } from '../rig/own-database';
 import { publishPoison } from './poison-messages';
-import type { ShopUnderChaos } from './shop-under-chaos';
+import type { OwnShop } from '../rig/own-shop';
 
 /** What a fault acts on. */
 export interface ChaosTargets {
   broker: OwnBroker;
   database: OwnDatabase;
-  shop: ShopUnderChaos;
+  shop: OwnShop;
   eventsExchange: string;
 }
 

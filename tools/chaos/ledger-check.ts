@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckoutAttempt } from './checkout-load';
 import { isPoison } from './poison-messages';
-import type { ShopUnderChaos } from './shop-under-chaos';
+import type { OwnShop } from '../rig/own-shop';
 
 /** What became of one accepted checkout, checked across the services. */
 export interface OrderOutcome {
@@ -32,7 +32,7 @@ async function getJson(url: string): Promise<{ status: number; body: unknown }> 
   }
 }
 
-async function outcomeOf(shop: ShopUnderChaos, attempt: CheckoutAttempt): Promise<OrderOutcome> {
+async function outcomeOf(shop: OwnShop, attempt: CheckoutAttempt): Promise<OrderOutcome> {
   const { urls } = shop;
   const order = await getJson(`${urls['order']}/orders/${attempt.orderId}`);
   const shipment = await getJson(`${urls['shipping']}/shipments?orderId=${attempt.orderId}`);
@@ -59,7 +59,7 @@ async function outcomeOf(shop: ShopUnderChaos, attempt: CheckoutAttempt): Promis
  * its three notifications), then returns each one's outcome as it stands.
  */
 export async function settleOrders(
-  shop: ShopUnderChaos,
+  shop: OwnShop,
   accepted: CheckoutAttempt[],
   timeoutMs: number,
 ): Promise<OrderOutcome[]> {
@@ -86,7 +86,7 @@ export interface Leftovers {
   stuckOutboxRows: string[];
 }
 
-export async function leftovers(shop: ShopUnderChaos): Promise<Leftovers> {
+export async function leftovers(shop: OwnShop): Promise<Leftovers> {
   const found: Leftovers = {
     explainedDeadLetters: 0,
     unexplainedDeadLetters: [],

@@ -7,7 +7,10 @@ import { SERVICES } from '../shop/services';
 import { setUpDatabase } from '../shop/setup-databases';
 import { spawnService } from '../shop/spawn-service';
 
-/** The shop's settings under chaos: orders end delivered within seconds, failures retry fast. */
+/**
+ * The shop's settings for the rigs (chaos, benchmark): orders end delivered within seconds,
+ * failures retry fast, logs at warn. `settings` in `start` overrides any of them.
+ */
 const SETTINGS: Readonly<Record<string, string>> = {
   COURIER_SIMULATION: 'true',
   COURIER_DISPATCH_AFTER_MS: '1000',
@@ -20,11 +23,11 @@ const SETTINGS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Every service of the shop as a process of its own, on the rig's broker and database, on ports
- * of the rig's own; each one can be killed, stopped (SIGSTOP) and started again. Logs go to a
+ * Every service of the shop as a process of its own, on a rig's own broker and database and on
+ * ports of its own; each one can be killed, stopped (SIGSTOP) and started again. Logs go to a
  * file per service in the run's folder.
  */
-export class ShopUnderChaos {
+export class OwnShop {
   private readonly processes = new Map<string, ChildProcess>();
   private readonly logs = new Map<string, WriteStream>();
   private readonly killedOnPurpose = new Set<ChildProcess>();
@@ -44,13 +47,19 @@ export class ShopUnderChaos {
     postgresUrl: string;
     portBase: number;
     logFolder: string;
-  }): Promise<ShopUnderChaos> {
+    settings?: Record<string, string>;
+  }): Promise<OwnShop> {
     // db:setup reads the server from POSTGRES_URL, as `npm start` does.
     process.env['POSTGRES_URL'] = options.postgresUrl;
     for (const service of SERVICES) delete process.env[service.databaseUrlVariable];
     await Promise.all(SERVICES.map(setUpDatabase));
-    const shop = new ShopUnderChaos(
-      { ...SETTINGS, RABBITMQ_URL: options.rabbitmqUrl, POSTGRES_URL: options.postgresUrl },
+    const shop = new OwnShop(
+      {
+        ...SETTINGS,
+        ...options.settings,
+        RABBITMQ_URL: options.rabbitmqUrl,
+        POSTGRES_URL: options.postgresUrl,
+      },
       options.portBase,
       options.logFolder,
     );
@@ -98,6 +107,11 @@ export class ShopUnderChaos {
     child.kill('SIGKILL');
     await exited;
     this.launch(this.manifest(name));
+  }
+
+  /** The process id of a service (for its CPU time). */
+  pid(name: string): number | undefined {
+    return this.processes.get(name)?.pid;
   }
 
   /** SIGSTOP / SIGCONT: a process frozen (a long GC pause, a stuck host), then thawed. */

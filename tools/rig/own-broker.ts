@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const run = promisify(execFile);
 
 /**
- * A RabbitMQ node of the rig's own (its node name, ports, data folder and config), so that
+ * A RabbitMQ node of a rig's own (its node name, ports, data folder and config), so that
  * stopping or killing it disturbs no one else on the machine. Uses the Debian package's
  * `rabbitmq-server` and `rabbitmqctl`, as the machine's own node does.
  */
@@ -25,7 +25,7 @@ export class OwnBroker {
   }
 
   static async start(port: number): Promise<OwnBroker> {
-    const folder = mkdtempSync(path.join(tmpdir(), 'shopbus-chaos-broker-'));
+    const folder = mkdtempSync(path.join(tmpdir(), 'shopbus-rig-broker-'));
     writeFileSync(
       path.join(folder, 'rabbitmq.conf'),
       `listeners.tcp.local = 127.0.0.1:${port}\nloopback_users = none\n`,
@@ -38,7 +38,7 @@ export class OwnBroker {
       chownSync(path.join(folder, entry), uid, uid);
     }
     chmodSync(folder, 0o755);
-    const node = `shopbus-chaos-${port}@localhost`;
+    const node = `shopbus-rig-${port}@localhost`;
     const broker = new OwnBroker(node, port, folder, {
       ...process.env,
       RABBITMQ_NODENAME: node,
@@ -71,7 +71,22 @@ export class OwnBroker {
     return run('rabbitmqctl', ['-n', this.node, ...args], { env: this.env });
   }
 
-  /** The Erlang VM's process id, for kill -9. */
+  /** Ready messages per queue. */
+  async queueDepths(): Promise<Record<string, number>> {
+    const { stdout } = await run(
+      'rabbitmqctl',
+      ['-n', this.node, '-q', 'list_queues', 'name', 'messages_ready', '--no-table-headers'],
+      { env: this.env },
+    );
+    const depths: Record<string, number> = {};
+    for (const line of stdout.trim().split('\n')) {
+      const [name, ready] = line.trim().split(/\s+/);
+      if (name) depths[name] = Number(ready);
+    }
+    return depths;
+  }
+
+  /** The Erlang VM's process id, for kill -9 (and its CPU time). */
   async pid(): Promise<number> {
     const { stdout } = await run('rabbitmqctl', ['-n', this.node, '-q', 'eval', 'os:getpid().'], {
       env: this.env,

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /**
- * A PostgreSQL cluster of the rig's own (Debian's pg_createcluster, on its own port, trust
+ * A PostgreSQL cluster of a rig's own (Debian's pg_createcluster, on its own port, trust
  * auth), so that restarting it disturbs no one else on the machine. Dropped at the end.
  */
 export class OwnDatabase {
@@ -21,7 +21,7 @@ export class OwnDatabase {
   static async start(port: number): Promise<OwnDatabase> {
     const { stdout } = await run('ls', ['/etc/postgresql']);
     const version = stdout.trim().split('\n')[0];
-    const database = new OwnDatabase(version, `shopbus_chaos_${port}`, port);
+    const database = new OwnDatabase(version, `shopbus_rig_${port}`, port);
     await run('pg_createcluster', [
       version,
       database.cluster,

@@ -1,0 +1,147 @@
+/**
+ * `npm run bench:shop`: the whole shop under checkouts at fixed rates, measured. Starts a
+ * RabbitMQ node, a PostgreSQL cluster and the shop of its own (as `npm run chaos` does), then for
+ * each rate: prepares carts (created, one item) before the timed phase, checks them out through
+ * REST at that rate, taps `shop.events` for each order's way (checkout → order.placed →
+ * shipment.created → shipment.delivered), reads the backlog (outbox rows due, messages ready in
+ * the shop's queues) and the CPU each process used, waits for the shop to drain, and prints:
+ * achieved rate, errors, HTTP p50/p99, each step's p50/p99, backlog at the end, CPU per service
+ * (cores), and the highest rate sustained with a flat backlog, no errors and p99 checkout →
+ * order.placed ≤ 150 ms.
+ *
+ *   npm run bench:shop                               rates 10, 25, 50, 100 per second, 15 s each
+ *   npm run bench:shop -- --rates 25,50 --seconds 30
+ *
+ * The courier delivers after 1 s + 1 s: "delivered" includes those two seconds on purpose.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { shopExchanges } from '@shopbus/contracts';
+import { percentile } from '@shopbus/testing';
+import { OwnBroker } from '../rig/own-broker';
+import { OwnDatabase } from '../rig/own-database';
+import { OwnShop } from '../rig/own-shop';
+import { EventTap } from './event-tap';
+import { runPhase, type PhaseResult } from './checkout-phase';
+
+const { values: options } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '10,25,50,100' },
+    seconds: { type: 'string', default: '15' },
+    'port-base': { type: 'string', default: '25800' },
+  },
+});
+
+const say = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)}  ${line}`);
+const ms = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? `${Math.round(percentile(sorted, p))}` : '-';
+};
+
+function printTable(results: PhaseResult[], services: string[]): void {
+  const header = [
+    'offered/s',
+    'achieved/s',
+    'errors',
+    'http p50/p99 ms',
+    '→placed p50/p99',
+    '→shipment p50/p99',
+    '→delivered p50/p99',
+    'backlog end',
+    'drained in s',
+    ...services.map((name) => `${name} cores`),
+  ];
+  const rows = results.map((r) => [
+    String(r.offered),
+    r.achieved.toFixed(1),
+    String(r.errors),
+    `${ms(r.httpMs, 50)}/${ms(r.httpMs, 99)}`,
+    `${ms(r.placedMs, 50)}/${ms(r.placedMs, 99)}`,
+    `${ms(r.shipmentMs, 50)}/${ms(r.shipmentMs, 99)}`,
+    `${ms(r.deliveredMs, 50)}/${ms(r.deliveredMs, 99)}`,
+    `${r.backlogEnd.outboxDue}+${r.backlogEnd.queued}`,
+    r.drainedS.toFixed(0),
+    ...services.map((name) => (r.cpuCores[name] ?? NaN).toFixed(2)),
+  ]);
+  console.log(`\n| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---:').join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  const sustained = results.filter(
+    (r) =>
+      r.errors === 0 &&
+      r.backlogEnd.outboxDue + r.backlogEnd.queued < r.offered &&
+      r.placedMs.length > 0 &&
+      percentile(
+        [...r.placedMs].sort((a, b) => a - b),
+        99,
+      ) <= 150,
+  );
+  console.log(
+    `\nbacklog end = outbox rows due + messages ready in the shop's queues when the phase ended;` +
+      ` each phase starts once the previous one has drained (every order delivered, nothing queued).` +
+      `\nhighest rate sustained (no errors, backlog under one second of work, p99 checkout → order.placed ≤ 150 ms): ` +
+      (sustained.length
+        ? `${Math.max(...sustained.map((r) => r.offered))}/s`
+        : 'none of the rates'),
+  );
+}
+
+async function main(): Promise<void> {
+  const rates = String(options.rates).split(',').map(Number);
+  const seconds = Number(options.seconds);
+  const portBase = Number(options['port-base']);
+  const logFolder = mkdtempSync(path.join(tmpdir(), 'shopbus-bench-shop-'));
+  say(
+    `starting a RabbitMQ node, a PostgreSQL cluster and the shop of its own (ports from ${portBase})`,
+  );
+  const broker = await OwnBroker.start(portBase);
+  const database = await OwnDatabase.start(portBase + 2).catch(async (error) => {
+    await broker.stop();
+    throw error;
+  });
+  let shop: OwnShop | undefined;
+  let tap: EventTap | undefined;
+  try {
+    shop = await OwnShop.start({
+      rabbitmqUrl: broker.url,
+      postgresUrl: database.url,
+      portBase: portBase + 10,
+      logFolder,
+      settings: { LOG_LEVEL: 'warn' },
+    });
+    tap = await EventTap.start(broker.url, shopExchanges('shop').events);
+    const results: PhaseResult[] = [];
+    for (const rate of rates) {
+      say(`rate ${rate}/s for ${seconds} s: preparing ${rate * seconds} carts`);
+      const result = await runPhase({ shop, broker, tap, rate, seconds, say });
+      results.push(result);
+      say(
+        `  achieved ${result.achieved.toFixed(1)}/s, ${result.errors} errors, ` +
+          `p99 checkout → placed ${ms(result.placedMs, 99)} ms, backlog at the end ${result.backlogEnd.outboxDue}+${result.backlogEnd.queued}` +
+          (result.errors ? ` (errors: ${JSON.stringify(result.errorKinds)})` : ''),
+      );
+    }
+    printTable(
+      results,
+      shop.services.map((service) => service.name),
+    );
+    console.log(`\nservice logs: ${logFolder}`);
+  } finally {
+    await tap?.close();
+    await shop?.stop();
+    await database.drop();
+    await broker.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  async (error) => {
+    console.error(`bench:shop: ${error instanceof Error ? error.stack : error}`);
+    await sleep(0);
+    process.exit(1);
+  },
+);

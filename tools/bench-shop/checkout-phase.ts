@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { OwnBroker } from '../rig/own-broker';
+import type { OwnShop } from '../rig/own-shop';
+import { cpuSeconds } from './process-cpu';
+import type { EventTap } from './event-tap';
+
+/** Outbox rows due, and messages ready in the shop's own queues (not retry or dead-letter). */
+export interface Backlog {
+  outboxDue: number;
+  queued: number;
+}
+
+export interface PhaseResult {
+  offered: number;
+  achieved: number;
+  errors: number;
+  /** How the errors came: HTTP status or the client's own timeout, with counts. */
+  errorKinds: Record<string, number>;
+  httpMs: number[];
+  placedMs: number[];
+  shipmentMs: number[];
+  deliveredMs: number[];
+  backlogEnd: Backlog;
+  /** CPU used per service during the timed phase, in cores (1 = one core busy all the time). */
+  cpuCores: Record<string, number>;
+  /** Seconds after the phase until the shop was quiet again (or the 120 s limit). */
+  drainedS: number;
+}
+
+const address = {
+  name: 'Bench Customer',
+  street: '1 Load Lane',
+  city: 'Berlin',
+  postalCode: '10115',
+  country: 'DE',
+};
+
+async function post(
+  url: string,
+  method: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  return {
+    status: response.status,
+    body: (await response.json().catch(() => ({}))) as Record<string, string>,
+  };
+}
+
+/** Carts with one item each, made before the timed phase so that it times checkouts only. */
+async function prepareCarts(
+  cartUrl: string,
+  count: number,
+): Promise<{ id: string; email: string }[]> {
+  const carts: { id: string; email: string }[] = [];
+  const worker = async () => {
+    while (carts.length + inFlight < count) {
+      inFlight += 1;
+      const email = `bench-${randomUUID()}@example.com`;
+      const cart = await post(`${cartUrl}/carts`, 'POST', { customerEmail: email });
+      await post(`${cartUrl}/carts/${cart.body.id}/items/MUG-BLUE`, 'PUT', { quantity: 1 });
+      inFlight -= 1;
+      carts.push({ id: cart.body.id, email });
+    }
+  };
+  let inFlight = 0;
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return carts;
+}
+
+export async function backlog(shop: OwnShop, broker: OwnBroker): Promise<Backlog> {
+  let outboxDue = 0;
+  for (const url of Object.values(shop.urls)) {
+    const health = (await fetch(`${url}/health/ready`)
+      .then((response) => response.json())
+      .catch(() => undefined)) as
+      { details?: { outbox?: { pending?: number; scheduled?: number } } } | undefined;
+    const outbox = health?.details?.outbox ?? {};
+    outboxDue += (outbox.pending ?? 0) - (outbox.scheduled ?? 0);
+  }
+  const depths = await broker.queueDepths();
+  const queued = Object.entries(depths)
+    .filter(([name]) => !/\.(dlq|retry\.\d+ms)$/.test(name))
+    .reduce((sum, [, ready]) => sum + ready, 0);
+  return { outboxDue, queued };
+}
+
+/**
+ * One timed phase: `rate` checkouts a second for `seconds`, each on a prepared cart, without
+ * waiting for the one before; then the shop is left to drain (every accepted order delivered, or
+ * 60 s) so that the next phase starts from quiet.
+ */
+export async function runPhase(options: {
+  shop: OwnShop;
+  broker: OwnBroker;
+  tap: EventTap;
+  rate: number;
+  seconds: number;
+  say: (line: string) => void;
+}): Promise<PhaseResult> {
+  const { shop, broker, tap, rate, seconds } = options;
+  const cartUrl = shop.urls['cart'];
+  const carts = await prepareCarts(cartUrl, rate * seconds);
+  const services = shop.services.map((service) => service.name);
+  const cpuBefore = Object.fromEntries(
+    services.map((name) => [name, cpuSeconds(shop.pid(name) ?? -1)]),
+  );
+  const accepted: { orderId: string; startedAt: number }[] = [];
+  const httpMs: number[] = [];
+  const errorKinds: Record<string, number> = {};
+  const failed = (kind: string) => (errorKinds[kind] = (errorKinds[kind] ?? 0) + 1);
+  const started = Date.now();
+  const checkouts: Promise<void>[] = [];
+  for (const [index, cart] of carts.entries()) {
+    const due = started + (index * 1000) / rate;
+    if (due > Date.now()) await sleep(due - Date.now());
+    checkouts.push(
+      (async () => {
+        const at = Date.now();
+        try {
+          const answer = await post(
+            `${cartUrl}/carts/${cart.id}/checkout`,
+            'POST',
+            { customerEmail: cart.email, shippingAddress: address },
+            { 'idempotency-key': randomUUID() },
+          );
+          httpMs.push(Date.now() - at);
+          if (answer.status === 202) accepted.push({ orderId: answer.body.orderId, startedAt: at });
+          else failed(String(answer.status));
+        } catch (error) {
+          failed((error as Error).name === 'TimeoutError' ? 'client timeout (30 s)' : 'no answer');
+        }
+      })(),
+    );
+  }
+  await Promise.all(checkouts);
+  const elapsedS = (Date.now() - started) / 1000;
+  const cpuCores = Object.fromEntries(
+    services.map((name) => [name, (cpuSeconds(shop.pid(name) ?? -1) - cpuBefore[name]) / elapsedS]),
+  );
+  const backlogEnd = await backlog(shop, broker);
+
+  // Quiet again before the next phase: every accepted order delivered and nothing left to do.
+  const ended = Date.now();
+  const deadline = ended + 120_000;
+  for (;;) {
+    const delivered = accepted.every(
+      ({ orderId }) => tap.arrival(orderId, 'shipment.delivered') !== undefined,
+    );
+    const left = await backlog(shop, broker);
+    if ((delivered && left.outboxDue + left.queued === 0) || Date.now() > deadline) break;
+    await sleep(500);
+  }
+  const drainedS = (Date.now() - ended) / 1000;
+  const since = (type: string) =>
+    accepted
+      .map(({ orderId, startedAt }) => (tap.arrival(orderId, type) ?? NaN) - startedAt)
+      .filter((value) => !Number.isNaN(value));
+  return {
+    offered: rate,
+    achieved: accepted.length / elapsedS,
+    errors: Object.values(errorKinds).reduce((sum, count) => sum + count, 0),
+    errorKinds,
+    httpMs,
+    placedMs: since('order.placed'),
+    shipmentMs: since('shipment.created'),
+    deliveredMs: since('shipment.delivered'),
+    backlogEnd,
+    cpuCores,
+    drainedS,
+  };
+}
