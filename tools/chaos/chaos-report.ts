@@ -22,7 +22,7 @@ export function report(
   windows: WindowResult[],
   attempts: CheckoutAttempt[],
   outcomes: OrderOutcome[],
-  leftovers: Leftovers,
+  leftovers: Leftovers & { poisonNotDeadLettered: string[] },
   unexpectedExits: string[],
 ): { text: string; passed: boolean } {
   const rows = [['window', 'accepted', 'failed', 'lost', 'duplicated', 'recovered in', 'failures']];
@@ -70,6 +70,9 @@ export function report(
           `duplicated: order ${o.attempt.orderId}: notifications ${JSON.stringify(o.notifications)}`,
       ),
     ...leftovers.unexplainedDeadLetters,
+    ...leftovers.poisonNotDeadLettered.map(
+      (id) => `poison ${id} never reached a dead-letter queue`,
+    ),
     ...leftovers.stuckOutboxRows,
     ...unexpectedExits,
     ...windows.filter((w) => w.recoveryError).map((w) => `${w.name}: ${w.recoveryError}`),

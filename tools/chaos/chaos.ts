@@ -22,8 +22,8 @@ import { parseArgs } from 'node:util';
 import { shopExchanges } from '@shopbus/contracts';
 import { report, type WindowResult } from './chaos-report';
 import { CheckoutLoad } from './checkout-load';
-import { FAULTS } from './faults';
-import { leftovers, settleOrders } from './ledger-check';
+import { FAULTS, type ChaosTargets } from './faults';
+import { leftoversOncePoisonDeadLettered, settleOrders } from './ledger-check';
 import { OwnBroker } from '../rig/own-broker';
 import { OwnDatabase } from '../rig/own-database';
 import { OwnShop } from '../rig/own-shop';
@@ -72,6 +72,13 @@ async function main(): Promise<number> {
     load.start(rate);
     await sleep(calmMs);
 
+    const targets: ChaosTargets = {
+      broker,
+      database,
+      shop,
+      eventsExchange: shopExchanges('shop').events,
+      poisonIds: [],
+    };
     const windows: WindowResult[] = [];
     for (const fault of faults) {
       load.window = fault.name;
@@ -79,10 +86,7 @@ async function main(): Promise<number> {
       say(`fault: ${fault.name}${holdMs ? ` (${holdMs / 1000} s)` : ''}`);
       const window: WindowResult = { name: fault.name };
       windows.push(window);
-      await fault.inject(
-        { broker, database, shop, eventsExchange: shopExchanges('shop').events },
-        holdMs,
-      );
+      await fault.inject(targets, holdMs);
       try {
         window.recoveryMs = await shop.untilReady(120_000);
         say(`  every service ready again after ${(window.recoveryMs / 1000).toFixed(1)} s`);
@@ -99,10 +103,7 @@ async function main(): Promise<number> {
     const accepted = load.attempts.filter((attempt) => attempt.accepted);
     say(`load stopped; waiting for ${accepted.length} accepted checkouts to be delivered`);
     const outcomes = await settleOrders(shop, accepted, short ? 90_000 : 180_000);
-    // What the poison left: its slowest message (forged headers, the full policy of 1 s, 5 s and
-    // 15 s redeliveries) reaches its dead-letter queue about 22 s after it was published.
-    await sleep(25_000);
-    const left = await leftovers(shop);
+    const left = await leftoversOncePoisonDeadLettered(shop, targets.poisonIds, 60_000);
     const { text, passed } = report(windows, load.attempts, outcomes, left, shop.unexpectedExits);
     console.log(`\n${text}`);
     return passed ? 0 : 1;

@@ -10,6 +10,8 @@ export interface ChaosTargets {
   database: OwnDatabase;
   shop: OwnShop;
   eventsExchange: string;
+  /** The ids of the poison messages published so far: each must end in a dead-letter queue. */
+  poisonIds: string[];
 }
 
 /**
@@ -91,8 +93,8 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'poison messages of every kind',
     holdMs: 0,
-    inject: async ({ broker, eventsExchange }) => {
-      await publishPoison(broker.url, eventsExchange);
+    inject: async ({ broker, eventsExchange, poisonIds }) => {
+      poisonIds.push(...(await publishPoison(broker.url, eventsExchange)));
     },
   },
 ];

@@ -82,6 +82,8 @@ export async function settleOrders(
 /** Dead letters and stuck outbox rows found in the services once the load has stopped. */
 export interface Leftovers {
   explainedDeadLetters: number;
+  /** Message ids found in the dead-letter queues. */
+  deadLetteredIds: Set<string>;
   unexplainedDeadLetters: string[];
   stuckOutboxRows: string[];
 }
@@ -89,6 +91,7 @@ export interface Leftovers {
 export async function leftovers(shop: OwnShop): Promise<Leftovers> {
   const found: Leftovers = {
     explainedDeadLetters: 0,
+    deadLetteredIds: new Set(),
     unexplainedDeadLetters: [],
     stuckOutboxRows: [],
   };
@@ -103,6 +106,7 @@ export async function leftovers(shop: OwnShop): Promise<Leftovers> {
         body: string;
       }[];
       for (const message of messages) {
+        if (message.messageId) found.deadLetteredIds.add(message.messageId);
         if (isPoison(message)) found.explainedDeadLetters += 1;
         else
           found.unexplainedDeadLetters.push(
@@ -125,4 +129,25 @@ export async function leftovers(shop: OwnShop): Promise<Leftovers> {
     }
   }
   return found;
+}
+
+/**
+ * The leftovers once every poison message has reached a dead-letter queue (the slowest, with
+ * forged headers, goes through the whole retry policy first), or as they are at `timeoutMs`;
+ * the ids still missing are named.
+ */
+export async function leftoversOncePoisonDeadLettered(
+  shop: OwnShop,
+  poisonIds: readonly string[],
+  timeoutMs: number,
+): Promise<Leftovers & { poisonNotDeadLettered: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await leftovers(shop);
+    const missing = poisonIds.filter((id) => !found.deadLetteredIds.has(id));
+    if (missing.length === 0 || Date.now() > deadline) {
+      return { ...found, poisonNotDeadLettered: missing };
+    }
+    await sleep(1000);
+  }
 }

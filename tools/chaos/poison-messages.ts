@@ -78,7 +78,10 @@ export function poisonMessages(eventsExchange: string): Poison[] {
   ];
 }
 
-/** Publishes every poison message (confirmed), as a client with the broker's credentials would. */
+/**
+ * Publishes every poison message (confirmed), as a client with the broker's credentials would;
+ * resolves with the ids of those that carry one.
+ */
 export async function publishPoison(
   rabbitmqUrl: string,
   eventsExchange: string,
@@ -86,17 +89,17 @@ export async function publishPoison(
   const connection = await connect(rabbitmqUrl);
   try {
     const channel = await connection.createConfirmChannel();
-    const kinds: string[] = [];
+    const ids: string[] = [];
     for (const poison of poisonMessages(eventsExchange)) {
       channel.publish(poison.exchange, poison.routingKey, poison.body, {
         persistent: true,
         appId: 'chaos-rig',
         ...poison.properties,
       });
-      kinds.push(poison.kind);
+      if (poison.properties.messageId) ids.push(poison.properties.messageId);
     }
     await channel.waitForConfirms();
-    return kinds;
+    return ids;
   } finally {
     await connection.close();
   }

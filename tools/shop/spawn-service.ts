@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import type { ServiceManifest } from '@shopbus/service-manifest';
 import { WORKSPACE_ROOT } from './services';
-import path from 'node:path';
 
 /**
  * Starts one service as its own process, exactly as `npm start` runs it (TypeScript through

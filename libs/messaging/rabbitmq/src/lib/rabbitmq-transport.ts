@@ -48,10 +48,10 @@ export class RabbitMqTransport implements Transport {
     this.eventsExchange = options.eventsExchange ?? 'messaging.events';
     this.commandsExchange = options.commandsExchange ?? 'messaging.commands';
     this.deadLetterExchange = options.deadLetterExchange ?? 'messaging.dead-letter';
-    this.publisher = new ConfirmedPublisher(this.logger, 'publisher', undefined, (error) =>
-      this.repairTopologyAfter(error),
-    );
-    this.requester = new DirectReplyRequester(this.logger);
+    // Both publishing channels repair the topology when they find an exchange of it gone.
+    const repair = (error: Error) => this.repairTopologyAfter(error);
+    this.publisher = new ConfirmedPublisher(this.logger, 'publisher', undefined, repair);
+    this.requester = new DirectReplyRequester(this.logger, repair);
   }
 
   /** True while a connection is up and fully set up. */

@@ -25,9 +25,16 @@ export class DirectReplyRequester {
   private readonly pending = new Map<string, PendingRequest>();
   readonly publisher: ConfirmedPublisher;
 
-  constructor(private readonly logger: MessagingLogger) {
-    this.publisher = new ConfirmedPublisher(logger, 'requester', (channel) =>
-      this.consumeReplies(channel),
+  /** @param onChannelError as ConfirmedPublisher's: the transport repairs its topology there. */
+  constructor(
+    private readonly logger: MessagingLogger,
+    onChannelError?: (error: Error) => void,
+  ) {
+    this.publisher = new ConfirmedPublisher(
+      logger,
+      'requester',
+      (channel) => this.consumeReplies(channel),
+      onChannelError,
     );
   }
 
