@@ -11,6 +11,10 @@
  *
  *   npm run bench:shop                               rates 10, 25, 50, 100 per second, 15 s each
  *   npm run bench:shop -- --rates 25,50 --seconds 30
+ *   npm run bench:shop -- --rates 20 --profile /tmp/prof   each service under node --cpu-prof;
+ *                                                           then npm run profile:summary -- /tmp/prof
+ *   npm run bench:shop -- --statements                      and what each SQL statement cost the
+ *                                                           database (pg_stat_statements)
  *
  * The courier delivers after 1 s + 1 s: "delivered" includes those two seconds on purpose.
  */
@@ -25,6 +29,7 @@ import { OwnBroker } from '../rig/own-broker';
 import { OwnDatabase } from '../rig/own-database';
 import { OwnShop } from '../rig/own-shop';
 import { EventTap } from './event-tap';
+import { STATEMENT_STATS_SETTINGS, StatementStats } from './statement-stats';
 import { runPhase, type PhaseResult } from './checkout-phase';
 
 const { values: options } = parseArgs({
@@ -32,6 +37,8 @@ const { values: options } = parseArgs({
     rates: { type: 'string', default: '10,25,50,100' },
     seconds: { type: 'string', default: '15' },
     'port-base': { type: 'string', default: '25800' },
+    profile: { type: 'string' },
+    statements: { type: 'boolean', default: false },
   },
 });
 
@@ -41,7 +48,7 @@ const ms = (values: number[], p: number) => {
   return sorted.length ? `${Math.round(percentile(sorted, p))}` : '-';
 };
 
-function printTable(results: PhaseResult[], services: string[]): void {
+function printTable(results: PhaseResult[], processes: string[]): void {
   const header = [
     'offered/s',
     'achieved/s',
@@ -52,7 +59,7 @@ function printTable(results: PhaseResult[], services: string[]): void {
     '→delivered p50/p99',
     'backlog end',
     'drained in s',
-    ...services.map((name) => `${name} cores`),
+    ...processes.map((name) => `${name} cores`),
   ];
   const rows = results.map((r) => [
     String(r.offered),
@@ -64,7 +71,7 @@ function printTable(results: PhaseResult[], services: string[]): void {
     `${ms(r.deliveredMs, 50)}/${ms(r.deliveredMs, 99)}`,
     `${r.backlogEnd.outboxDue}+${r.backlogEnd.queued}`,
     r.drainedS.toFixed(0),
-    ...services.map((name) => (r.cpuCores[name] ?? NaN).toFixed(2)),
+    ...processes.map((name) => (r.cpuCores[name] ?? NaN).toFixed(2)),
   ]);
   console.log(`\n| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---:').join('|')}|`);
@@ -98,12 +105,16 @@ async function main(): Promise<void> {
     `starting a RabbitMQ node, a PostgreSQL cluster and the shop of its own (ports from ${portBase})`,
   );
   const broker = await OwnBroker.start(portBase);
-  const database = await OwnDatabase.start(portBase + 2).catch(async (error) => {
+  const database = await OwnDatabase.start(
+    portBase + 2,
+    options.statements ? STATEMENT_STATS_SETTINGS : [],
+  ).catch(async (error) => {
     await broker.stop();
     throw error;
   });
   let shop: OwnShop | undefined;
   let tap: EventTap | undefined;
+  let statements: StatementStats | undefined;
   try {
     shop = await OwnShop.start({
       rabbitmqUrl: broker.url,
@@ -111,26 +122,34 @@ async function main(): Promise<void> {
       portBase: portBase + 10,
       logFolder,
       settings: { LOG_LEVEL: 'warn' },
+      profileFolder: options.profile && path.resolve(options.profile),
     });
     tap = await EventTap.start(broker.url, shopExchanges('shop').events);
+    if (options.statements) statements = await StatementStats.start(database.url);
     const results: PhaseResult[] = [];
     for (const rate of rates) {
       say(`rate ${rate}/s for ${seconds} s: preparing ${rate * seconds} carts`);
-      const result = await runPhase({ shop, broker, tap, rate, seconds, say });
+      const result = await runPhase({ shop, broker, database, tap, rate, seconds, say });
       results.push(result);
       say(
         `  achieved ${result.achieved.toFixed(1)}/s, ${result.errors} errors, ` +
           `p99 checkout → placed ${ms(result.placedMs, 99)} ms, backlog at the end ${result.backlogEnd.outboxDue}+${result.backlogEnd.queued}` +
+          (result.backlogEnd.deepest.length
+            ? ` (${result.backlogEnd.deepest.map(({ queue, ready }) => `${queue} ${ready}`).join(', ')})`
+            : '') +
           (result.errors ? ` (errors: ${JSON.stringify(result.errorKinds)})` : ''),
       );
     }
-    printTable(
-      results,
-      shop.services.map((service) => service.name),
+    printTable(results, [...shop.services.map((service) => service.name), 'rabbitmq', 'postgres']);
+    await statements?.print(
+      results.reduce((sum, result) => sum + Math.round(result.achieved * seconds), 0),
     );
     console.log(`\nservice logs: ${logFolder}`);
+    if (options.profile)
+      console.log(`CPU profiles (written as the shop stops): ${options.profile}`);
   } finally {
     await tap?.close();
+    await statements?.close();
     await shop?.stop();
     await database.drop();
     await broker.stop();

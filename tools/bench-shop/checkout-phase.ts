@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OwnBroker } from '../rig/own-broker';
+import type { OwnDatabase } from '../rig/own-database';
 import type { OwnShop } from '../rig/own-shop';
-import { cpuSeconds } from './process-cpu';
+import { cpuSeconds, treeCpuSeconds } from './process-cpu';
 import type { EventTap } from './event-tap';
 
 /** Outbox rows due, and messages ready in the shop's own queues (not retry or dead-letter). */
 export interface Backlog {
   outboxDue: number;
   queued: number;
+  /** The queues holding most of `queued`, deepest first: where the shop falls behind. */
+  deepest: { queue: string; ready: number }[];
 }
 
 export interface PhaseResult {
@@ -22,7 +25,10 @@ export interface PhaseResult {
   shipmentMs: number[];
   deliveredMs: number[];
   backlogEnd: Backlog;
-  /** CPU used per service during the timed phase, in cores (1 = one core busy all the time). */
+  /**
+   * CPU used during the timed phase per service, and by the broker and the database, in cores
+   * (1 = one core busy all the time).
+   */
   cpuCores: Record<string, number>;
   /** Seconds after the phase until the shop was quiet again (or the 120 s limit). */
   drainedS: number;
@@ -90,11 +96,15 @@ export async function backlog(shop: OwnShop, broker: OwnBroker): Promise<Backlog
     const outbox = health?.details?.outbox ?? {};
     outboxDue += (outbox.pending ?? 0) - (outbox.scheduled ?? 0);
   }
-  const depths = await broker.queueDepths();
-  const queued = Object.entries(depths)
+  const depths = Object.entries(await broker.queueDepths())
     .filter(([name]) => !/\.(dlq|retry\.\d+ms)$/.test(name))
-    .reduce((sum, [, ready]) => sum + ready, 0);
-  return { outboxDue, queued };
+    .map(([queue, ready]) => ({ queue, ready }));
+  const queued = depths.reduce((sum, { ready }) => sum + ready, 0);
+  const deepest = depths
+    .filter(({ ready }) => ready > 0)
+    .sort((a, b) => b.ready - a.ready)
+    .slice(0, 3);
+  return { outboxDue, queued, deepest };
 }
 
 /**
@@ -105,18 +115,24 @@ export async function backlog(shop: OwnShop, broker: OwnBroker): Promise<Backlog
 export async function runPhase(options: {
   shop: OwnShop;
   broker: OwnBroker;
+  database: OwnDatabase;
   tap: EventTap;
   rate: number;
   seconds: number;
   say: (line: string) => void;
 }): Promise<PhaseResult> {
-  const { shop, broker, tap, rate, seconds } = options;
+  const { shop, broker, database, tap, rate, seconds } = options;
   const cartUrl = shop.urls['cart'];
   const carts = await prepareCarts(cartUrl, rate * seconds);
-  const services = shop.services.map((service) => service.name);
-  const cpuBefore = Object.fromEntries(
-    services.map((name) => [name, cpuSeconds(shop.pid(name) ?? -1)]),
-  );
+  const brokerPid = await broker.pid();
+  const cpuNow = (): Record<string, number> => ({
+    ...Object.fromEntries(
+      shop.services.map(({ name }) => [name, cpuSeconds(shop.pid(name) ?? -1)]),
+    ),
+    rabbitmq: cpuSeconds(brokerPid),
+    postgres: treeCpuSeconds(database.pid()),
+  });
+  const cpuBefore = cpuNow();
   const accepted: { orderId: string; startedAt: number }[] = [];
   const httpMs: number[] = [];
   const errorKinds: Record<string, number> = {};
@@ -147,8 +163,9 @@ export async function runPhase(options: {
   }
   await Promise.all(checkouts);
   const elapsedS = (Date.now() - started) / 1000;
+  const cpuAfter = cpuNow();
   const cpuCores = Object.fromEntries(
-    services.map((name) => [name, (cpuSeconds(shop.pid(name) ?? -1) - cpuBefore[name]) / elapsedS]),
+    Object.keys(cpuAfter).map((name) => [name, (cpuAfter[name] - cpuBefore[name]) / elapsedS]),
   );
   const backlogEnd = await backlog(shop, broker);
 

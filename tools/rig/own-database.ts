@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -18,7 +19,11 @@ export class OwnDatabase {
     return `postgresql://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
-  static async start(port: number): Promise<OwnDatabase> {
+  /**
+   * Creates and starts the cluster. `settings` are server parameters
+   * (e.g. `shared_preload_libraries=pg_stat_statements`).
+   */
+  static async start(port: number, settings: string[] = []): Promise<OwnDatabase> {
     const { stdout } = await run('ls', ['/etc/postgresql']);
     const version = stdout.trim().split('\n')[0];
     const database = new OwnDatabase(version, `shopbus_rig_${port}`, port);
@@ -27,6 +32,7 @@ export class OwnDatabase {
       database.cluster,
       '-p',
       String(port),
+      ...settings.flatMap((setting) => ['-o', setting]),
       '--',
       '--auth=trust',
     ]);
@@ -43,6 +49,12 @@ export class OwnDatabase {
       action,
       ...(immediate ? ['-m', 'immediate'] : []),
     ]);
+  }
+
+  /** The postmaster's process id (its children are the connections and background workers). */
+  pid(): number {
+    const file = `/var/lib/postgresql/${this.version}/${this.cluster}/postmaster.pid`;
+    return Number(readFileSync(file, 'utf8').split('\n')[0]);
   }
 
   async drop(): Promise<void> {

@@ -40,6 +40,7 @@ export class OwnShop {
     private readonly env: Record<string, string>,
     private readonly portBase: number,
     private readonly logFolder: string,
+    private readonly profileFolder?: string,
   ) {}
 
   static async start(options: {
@@ -48,6 +49,8 @@ export class OwnShop {
     portBase: number;
     logFolder: string;
     settings?: Record<string, string>;
+    /** Each service runs under `node --cpu-prof` and writes `<service>-<time>.cpuprofile` there as it stops. */
+    profileFolder?: string;
   }): Promise<OwnShop> {
     // db:setup reads the server from POSTGRES_URL, as `npm start` does.
     process.env['POSTGRES_URL'] = options.postgresUrl;
@@ -62,6 +65,7 @@ export class OwnShop {
       },
       options.portBase,
       options.logFolder,
+      options.profileFolder,
     );
     SERVICES.forEach((service) => shop.launch(service));
     await shop.untilReady(90_000);
@@ -89,6 +93,13 @@ export class OwnShop {
         [service.databaseUrlVariable]: databaseUrlOf(service, this.env),
       },
       (line) => sink.write(`${line}\n`),
+      this.profileFolder
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${this.profileFolder}`,
+            `--cpu-prof-name=${service.name}-${Date.now()}.cpuprofile`,
+          ]
+        : [],
     );
     child.once('exit', (code, signal) => {
       if (!this.stopping && !this.killedOnPurpose.has(child)) {
@@ -135,6 +146,9 @@ export class OwnShop {
   async untilReady(timeoutMs: number): Promise<number> {
     const started = Date.now();
     while (!(await this.ready())) {
+      if (this.unexpectedExits.length) {
+        throw new Error(`${this.unexpectedExits.join(', ')} (logs: ${this.logFolder})`);
+      }
       if (Date.now() - started > timeoutMs) {
         throw new Error(
           `the shop was not ready within ${timeoutMs / 1000} s (logs: ${this.logFolder})`,

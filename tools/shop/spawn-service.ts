@@ -6,16 +6,17 @@ import { WORKSPACE_ROOT } from './services';
 /**
  * Starts one service as its own process, exactly as `npm start` runs it (TypeScript through
  * SWC, no build), with `env` on top of this process's environment; every line it writes goes to
- * `output`.
+ * `output`. `nodeOptions` go before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
  */
 export function spawnService(
   service: ServiceManifest,
   env: NodeJS.ProcessEnv,
   output: (line: string) => void,
+  nodeOptions: readonly string[] = [],
 ): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', path.join('apps', service.name, 'src', 'main.ts')],
+    [...nodeOptions, '-r', '@swc-node/register', path.join('apps', service.name, 'src', 'main.ts')],
     {
       cwd: WORKSPACE_ROOT,
       env: {
