@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { AnyContract, EndpointBinding } from '@shopbus/messaging-core';
+import type { AnyContract, EndpointBinding, PartitionKeyOf } from '@shopbus/messaging-core';
 
 export const MESSAGE_HANDLER = Symbol('shopbus:message-handler');
 
@@ -8,6 +8,11 @@ export interface MessageHandlerOptions {
   queue?: string;
   /** Most messages of this queue handled at once. Default: the module's defaultPrefetch. */
   prefetch?: number;
+  /**
+   * Messages of this queue with the same key are handled one at a time, in order; the others
+   * concurrently up to the prefetch (`byCorrelationId`: one conversation at a time).
+   */
+  partitionBy?: PartitionKeyOf;
   /** Further sources for the queue: event patterns, a fanout or headers exchange. */
   bindings?: readonly EndpointBinding[];
 }

@@ -14,6 +14,7 @@ import {
   type FallbackHandler,
   type HandlerRegistration,
   type MessageHandler as Handler,
+  type PartitionKeyOf,
 } from '@shopbus/messaging-core';
 import { MESSAGE_HANDLER, type MessageHandlerMetadata } from './message-handler.decorator';
 import { MESSAGING_OPTIONS } from './messaging.module-definition';
@@ -22,6 +23,7 @@ import type { MessagingModuleOptions } from './messaging-module.options';
 interface EndpointPlan {
   handlers: HandlerRegistration[];
   prefetch?: number;
+  partitionBy?: PartitionKeyOf;
   bindings: EndpointBinding[];
   fallback?: FallbackHandler;
 }
@@ -92,6 +94,7 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
           })),
         );
         plan.prefetch = metadata.prefetch ?? plan.prefetch ?? this.options.defaultPrefetch;
+        plan.partitionBy = metadata.partitionBy ?? plan.partitionBy;
         endpoints.set(queue, plan);
       }
     }

@@ -1,4 +1,9 @@
-import { handlerFor, type MessageContext, type MessageEnvelope } from '@shopbus/messaging-core';
+import {
+  byCorrelationId,
+  handlerFor,
+  type MessageContext,
+  type MessageEnvelope,
+} from '@shopbus/messaging-core';
 import { Countdown, deferred } from '@shopbus/testing';
 import { DoThing, OtherThingHappened, ThingHappened } from './test-contracts';
 import { startTransportFixture, type TransportFixture } from './transport-fixture';
@@ -40,6 +45,47 @@ describe('consuming', () => {
       'billing got the event',
       'shipping got the event',
     ]);
+  });
+
+  it('an endpoint partitioned by correlation id keeps each conversation in order and runs conversations side by side', async () => {
+    const handled = new Countdown<string>();
+    const otherConversationDone = deferred<void>();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    await fixture.bus.subscribe({
+      queue: fixture.queueName('partitioned'),
+      prefetch: 16,
+      partitionBy: byCorrelationId,
+      handlers: [
+        handlerFor(DoThing, async ({ n }, { envelope }) => {
+          inFlight += 1;
+          mostInFlight = Math.max(mostInFlight, inFlight);
+          // The first message of "a" waits until "b" has finished one: "b" must not wait for "a".
+          if (envelope.correlationId === 'a' && n === 0) await otherConversationDone.promise;
+          if (envelope.correlationId === 'b') otherConversationDone.resolve();
+          // Give the event loop away, so that a second message of a conversation would overtake.
+          await new Promise((resolve) => setImmediate(resolve));
+          inFlight -= 1;
+          handled.record(`${envelope.correlationId}${n}`);
+        }),
+      ],
+    });
+
+    for (let n = 0; n < 10; n += 1) {
+      for (const conversation of ['a', 'b', 'c']) {
+        await fixture.bus.send(DoThing, { n }, undefined, { correlationId: conversation });
+      }
+    }
+
+    await handled.reach(30);
+    for (const conversation of ['a', 'b', 'c']) {
+      expect(handled.seen.filter((name) => name.startsWith(conversation))).toEqual(
+        Array.from({ length: 10 }, (_, n) => `${conversation}${n}`),
+      );
+    }
+    expect(handled.seen.indexOf('b0')).toBeLessThan(handled.seen.indexOf('a0'));
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(3);
   });
 
   it('a handler that rejects after the policies have run (broker gone mid-way) leaves the message queued', async () => {

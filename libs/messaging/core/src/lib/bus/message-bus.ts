@@ -21,6 +21,7 @@ import {
   type ConsumeMiddleware,
 } from '../consuming/consume-context';
 import { dispatchToHandler } from '../consuming/dispatch-to-handler';
+import { partitionBy, type PartitionKeyOf } from '../consuming/partition-by';
 import type { FallbackHandler, HandlerRegistration } from '../consuming/message-handler';
 import { REPLY_ERROR_HEADER } from '../consuming/query-reply';
 import { consoleLogger, type MessagingLogger } from '../logging/messaging-logger';
@@ -38,7 +39,13 @@ import {
 } from '../recoverability/recoverability-policy';
 import { decodeBody } from '../serialization/json-body';
 import { toOutbound } from '../serialization/to-outbound';
-import type { ConsumerHandle, Destination, EndpointBinding, Transport } from '../ports/transport';
+import type {
+  ConsumerHandle,
+  Destination,
+  EndpointBinding,
+  InboundMessage,
+  Transport,
+} from '../ports/transport';
 
 export interface MessageBusOptions {
   /** This service's name, stamped on every message as its source. */
@@ -69,6 +76,12 @@ export interface Endpoint {
   handlers: readonly HandlerRegistration[];
   /** Most messages handled at once. Default 16. */
   prefetch?: number;
+  /**
+   * Messages with the same key are handled one at a time, in arrival order; others concurrently
+   * up to `prefetch` (e.g. `byCorrelationId`: one order's events in order, many orders at once).
+   * Default: no partitions.
+   */
+  partitionBy?: PartitionKeyOf;
   /** Middleware for this endpoint only, run inside the bus-wide middleware. */
   middleware?: readonly ConsumeMiddleware[];
   /** Sources besides the handlers' own types: event patterns, a fanout or headers exchange. */
@@ -188,6 +201,8 @@ export class MessageBus {
       ],
       dispatchToHandler(endpoint.handlers, this.options.source, endpoint.fallback),
     );
+    const handle = (message: InboundMessage) =>
+      pipeline({ message, endpoint: endpoint.queue, attempt: 1 });
     return this.transport.consume(
       {
         queue: endpoint.queue,
@@ -196,7 +211,7 @@ export class MessageBus {
         redeliveryDelaysMs: this.recoverability.redeliveryDelaysMs,
         bindings: endpoint.bindings,
       },
-      (message) => pipeline({ message, endpoint: endpoint.queue, attempt: 1 }),
+      endpoint.partitionBy ? partitionBy(endpoint.partitionBy, handle) : handle,
     );
   }
 
