@@ -60,7 +60,7 @@ const boundaries = {
     },
     {
       sourceTag: 'type:persistence',
-      onlyDependOnLibsWithTags: [],
+      onlyDependOnLibsWithTags: ['type:testing'],
       bannedExternalImports: ['amqplib', '@nestjs/*'],
     },
     {

@@ -12,15 +12,25 @@ import { Outbox } from '@shopbus/messaging-outbox';
 import { CART_CONFIG } from '../cart.tokens';
 import type { CartConfig } from '../config';
 import { CartPrisma } from '../cart-prisma.service';
-import { Prisma } from '../generated/prisma/client';
 import {
+  CartNotFoundError,
   CartNotOpenError,
   EmptyCartError,
   IdempotencyKeyReusedError,
   ShippingUnavailableError,
   UndeliverableError,
 } from './cart-errors';
-import { CartsService } from './carts.service';
+
+/** Postgres's SQLSTATE for a unique violation: here, the Idempotency-Key taken by a concurrent request. */
+const UNIQUE_VIOLATION = '23505';
+
+/** A cart line as the checkout reads it, with its product's name. */
+interface CheckedOutLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price_cents: number;
+}
 
 export interface CheckoutRequest {
   customerEmail: string;
@@ -46,7 +56,6 @@ export interface CheckoutAccepted {
 export class CheckoutService {
   constructor(
     private readonly prisma: CartPrisma,
-    private readonly carts: CartsService,
     private readonly outbox: Outbox,
     private readonly bus: MessageBus,
     @Inject(CART_CONFIG) private readonly config: CartConfig,
@@ -68,7 +77,7 @@ export class CheckoutService {
       // A concurrent request with the same key may have won: then its answer is ours.
       const raced =
         error instanceof CartNotOpenError ||
-        (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002');
+        (error as { code?: unknown }).code === UNIQUE_VIOLATION;
       const answer = raced ? await this.answered(idempotencyKey, requestHash) : undefined;
       if (answer) return answer;
       throw error;
@@ -81,37 +90,43 @@ export class CheckoutService {
     requestHash: string,
     request: CheckoutRequest,
   ): Promise<CheckoutAccepted> {
-    const cart = await this.carts.get(cartId);
+    const [cart] = await this.prisma.sql.$queryRaw<{ status: string; item_count: number }>`
+      SELECT cart.status, coalesce(sum(item.quantity), 0)::int AS item_count
+        FROM cart LEFT JOIN cart_item item ON item.cart_id = cart.id
+       WHERE cart.id = ${cartId}::uuid
+       GROUP BY cart.id`;
+    if (!cart) throw new CartNotFoundError(cartId);
     if (cart.status !== 'open') throw new CartNotOpenError(cartId, cart.status);
-    if (cart.itemCount === 0) throw new EmptyCartError(cartId);
-    const quote = await this.quote(request.shippingAddress.country, cart.itemCount);
+    if (cart.item_count === 0) throw new EmptyCartError(cartId);
+    const quote = await this.quote(request.shippingAddress.country, cart.item_count);
     if (!quote.deliverable) throw new UndeliverableError(request.shippingAddress.country);
 
     const orderId = randomUUID();
-    await this.prisma.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<{ status: string; abandon_check: string | null }[]>`
+    await this.prisma.sql.$transaction(async (tx) => {
+      const [locked] = await tx.$queryRaw<{ status: string; abandon_check: string | null }>`
           SELECT status, abandon_check FROM cart WHERE id = ${cartId}::uuid FOR UPDATE`;
       if (locked.status !== 'open') throw new CartNotOpenError(cartId, locked.status);
-      const items = await tx.cartItem.findMany({ where: { cartId }, include: { product: true } });
+      const items = await tx.$queryRaw<CheckedOutLine>`
+          SELECT item.sku, product.name, item.quantity, item.unit_price_cents
+            FROM cart_item item JOIN product ON product.sku = item.sku
+           WHERE item.cart_id = ${cartId}::uuid
+           ORDER BY item.sku`;
       const itemCount = items.reduce((sum, item) => sum + item.quantity, 0);
-      if (itemCount !== cart.itemCount) {
+      if (itemCount !== cart.item_count) {
         throw new CartNotOpenError(cartId, 'being changed (try the checkout again)');
       }
-      await tx.checkoutRequest.create({
-        data: { idempotencyKey, cartId, requestHash, orderId },
-      });
-      await tx.cart.update({
-        where: { id: cartId },
-        data: {
-          status: 'checked-out',
-          orderId,
-          customerEmail: request.customerEmail,
-          checkedOutAt: new Date(),
-          abandonCheck: null,
-        },
-      });
+      await tx.$executeRaw`
+        WITH request AS (
+          INSERT INTO checkout_request (idempotency_key, cart_id, request_hash, order_id)
+          VALUES (${idempotencyKey}, ${cartId}::uuid, ${requestHash}, ${orderId}::uuid)
+        )
+        UPDATE cart
+           SET status = 'checked-out', order_id = ${orderId}::uuid,
+               customer_email = ${request.customerEmail}, checked_out_at = now(),
+               abandon_check = NULL
+         WHERE id = ${cartId}::uuid`;
       if (locked.abandon_check) await this.outbox.cancelScheduled(tx, locked.abandon_check);
-      const itemsTotalCents = items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0);
+      const itemsTotalCents = items.reduce((sum, i) => sum + i.quantity * i.unit_price_cents, 0);
       await this.outbox.publish(
         tx,
         CartCheckedOut,
@@ -122,9 +137,9 @@ export class CheckoutService {
           shippingAddress: request.shippingAddress,
           items: items.map((item) => ({
             sku: item.sku,
-            name: item.product.name,
+            name: item.name,
             quantity: item.quantity,
-            unitPriceCents: item.unitPriceCents,
+            unitPriceCents: item.unit_price_cents,
           })),
           itemsTotalCents,
           shippingCents: quote.priceCents,
@@ -138,12 +153,14 @@ export class CheckoutService {
 
   /** The answer already given under this key, if any (refused if the request differs). */
   private async answered(key: string, requestHash: string): Promise<CheckoutAccepted | undefined> {
-    const earlier = await this.prisma.checkoutRequest.findUnique({
-      where: { idempotencyKey: key },
-    });
+    const [earlier] = await this.prisma.sql.$queryRaw<{
+      request_hash: string;
+      order_id: string;
+      cart_id: string;
+    }>`SELECT request_hash, order_id, cart_id FROM checkout_request WHERE idempotency_key = ${key}`;
     if (!earlier) return undefined;
-    if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key);
-    return { orderId: earlier.orderId, cartId: earlier.cartId };
+    if (earlier.request_hash !== requestHash) throw new IdempotencyKeyReusedError(key);
+    return { orderId: earlier.order_id, cartId: earlier.cart_id };
   }
 
   async quote(country: string, itemCount: number): Promise<ResponseOf<typeof QuoteShipping>> {

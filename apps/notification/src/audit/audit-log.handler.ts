@@ -19,20 +19,16 @@ export class AuditLogHandler {
     bindings: [{ exchange: 'audit' }],
   })
   async record(payload: unknown, { envelope }: MessageContext): Promise<void> {
-    await this.prisma.auditEntry.createMany({
-      data: [
-        {
-          messageId: envelope.messageId,
-          messageType: envelope.messageType,
-          source: envelope.source,
-          correlationId: envelope.correlationId,
-          conversationId: envelope.conversationId,
-          causationId: envelope.causationId,
-          sentAt: new Date(envelope.sentAt),
-          payload: payload as object,
-        },
-      ],
-      skipDuplicates: true,
-    });
+    // Every event of the shop passes here: one plain statement, no transaction, no inbox (the
+    // unique message id is the deduplication).
+    await this.prisma.sql.$executeRaw`
+      INSERT INTO audit_entry
+        (message_id, message_type, source, correlation_id, conversation_id, causation_id,
+         sent_at, payload)
+      VALUES
+        (${envelope.messageId}, ${envelope.messageType}, ${envelope.source},
+         ${envelope.correlationId}, ${envelope.conversationId}, ${envelope.causationId ?? null},
+         ${new Date(envelope.sentAt)}, ${JSON.stringify(payload ?? null)}::jsonb)
+      ON CONFLICT (message_id) DO NOTHING`;
   }
 }

@@ -48,20 +48,14 @@ export class ChannelWorkersHandler {
     context: MessageContext,
   ): Promise<void> {
     const { envelope } = context;
-    await this.inbox.handleOnce(this.prisma, context, `notification.${channel}`, async (tx) => {
-      await tx.notification.create({
-        data: {
-          id: randomUUID(),
-          channel,
-          priority: String(envelope.headers['priority'] ?? 'normal'),
-          recipient: request.recipient,
-          subject: request.subject,
-          body: request.body,
-          cause: request.cause,
-          orderId: request.orderId,
-          correlationId: envelope.correlationId,
-        },
-      });
+    await this.inbox.handleOnce(this.prisma.sql, context, `notification.${channel}`, async (tx) => {
+      await tx.$executeRaw`
+        INSERT INTO notification
+          (id, channel, priority, recipient, subject, body, cause, order_id, correlation_id)
+        VALUES
+          (${randomUUID()}::uuid, ${channel}, ${String(envelope.headers['priority'] ?? 'normal')},
+           ${request.recipient}, ${request.subject}, ${request.body}, ${request.cause},
+           ${request.orderId ?? null}::uuid, ${envelope.correlationId})`;
     });
   }
 }

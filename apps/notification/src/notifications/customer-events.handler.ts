@@ -8,12 +8,12 @@ import {
   ShipmentDispatched,
   type ShopExchanges,
 } from '@shopbus/contracts';
-import type { MessageContext, PayloadOf } from '@shopbus/messaging-core';
+import { byCorrelationId, type MessageContext, type PayloadOf } from '@shopbus/messaging-core';
 import { FallbackMessageHandler, MessageHandler } from '@shopbus/messaging-nestjs';
 import { Inbox, Outbox } from '@shopbus/messaging-outbox';
+import type { PgTransaction } from '@shopbus/persistence';
 import { NotificationPrisma } from '../notification-prisma.service';
 import { SHOP_EXCHANGES } from '../notification.tokens';
-import type { Prisma } from '../generated/prisma/client';
 import { templates, type Draft } from './templates';
 
 export const CUSTOMER_EVENTS_QUEUE = 'notification.customer-events';
@@ -37,15 +37,20 @@ export class CustomerEventsHandler {
     @Inject(SHOP_EXCHANGES) private readonly exchanges: ShopExchanges,
   ) {}
 
-  // One at a time: an order's shipment events wait for its order.placed (the contact).
-  @MessageHandler(OrderPlaced, { queue: CUSTOMER_EVENTS_QUEUE, prefetch: 1 })
+  // One message of an order at a time (its events share its correlation id), many orders at
+  // once: an order's shipment events come after its order.placed (the contact) and its emails
+  // go out in the order things happened.
+  @MessageHandler(OrderPlaced, {
+    queue: CUSTOMER_EVENTS_QUEUE,
+    prefetch: 32,
+    partitionBy: byCorrelationId,
+  })
   orderPlaced(event: PayloadOf<typeof OrderPlaced>, context: MessageContext) {
     return this.notify(context, async (tx) => {
-      await tx.orderContact.upsert({
-        where: { orderId: event.orderId },
-        create: { orderId: event.orderId, email: event.customerEmail },
-        update: {},
-      });
+      await tx.$executeRaw`
+        INSERT INTO order_contact (order_id, email)
+        VALUES (${event.orderId}::uuid, ${event.customerEmail})
+        ON CONFLICT (order_id) DO NOTHING`;
       return {
         to: event.customerEmail,
         orderId: event.orderId,
@@ -97,7 +102,8 @@ export class CustomerEventsHandler {
   /** An event about an order that does not name the customer: addressed through OrderContact. */
   private notifyOrderContact(context: MessageContext, orderId: string, draft: Draft) {
     return this.notify(context, async (tx) => {
-      const contact = await tx.orderContact.findUnique({ where: { orderId } });
+      const [contact] = await tx.$queryRaw<{ email: string }>`
+        SELECT email FROM order_contact WHERE order_id = ${orderId}::uuid`;
       // order.placed comes first for every order; until it has, this event waits (retried).
       if (!contact) throw new Error(`No contact for order ${orderId} yet`);
       return { to: contact.email, orderId, draft };
@@ -107,10 +113,10 @@ export class CustomerEventsHandler {
   private async notify(
     context: MessageContext,
     compose: (
-      tx: Prisma.TransactionClient,
+      tx: PgTransaction,
     ) => Promise<{ to: string; orderId?: string; draft: Draft } | undefined>,
   ): Promise<void> {
-    await this.inbox.handleOnce(this.prisma, context, CUSTOMER_EVENTS_QUEUE, async (tx) => {
+    await this.inbox.handleOnce(this.prisma.sql, context, CUSTOMER_EVENTS_QUEUE, async (tx) => {
       const notification = await compose(tx);
       if (!notification) return;
       const { to, orderId, draft } = notification;

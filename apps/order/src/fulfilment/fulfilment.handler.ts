@@ -9,6 +9,7 @@ import {
   ShipmentFailed,
 } from '@shopbus/contracts';
 import {
+  byCorrelationId,
   faulted,
   type FaultEventPayload,
   type MessageContext,
@@ -24,10 +25,11 @@ import { FulfilmentService } from './fulfilment.service';
 export const FULFILMENT_QUEUE = 'order.fulfilment';
 
 /**
- * Feeds what happens to an order into the saga. One message at a time (prefetch 1) so that an
- * order's events are seen in the order shipping published them; the row lock in
- * FulfilmentService keeps that true across several instances, and a delivery that overtook its
- * dispatch is sent back to wait (retry-later).
+ * Feeds what happens to an order into the saga. One message of an order at a time (partitioned
+ * by correlation id, the order's id) so that an order's events are seen in the order shipping
+ * published them, while many orders proceed at once; the row lock in FulfilmentService keeps
+ * that true across several instances, and a delivery that overtook its dispatch is sent back to
+ * wait (retry-later).
  */
 @Injectable()
 export class FulfilmentHandler {
@@ -37,7 +39,11 @@ export class FulfilmentHandler {
     private readonly fulfilment: FulfilmentService,
   ) {}
 
-  @MessageHandler(ShipmentCreated, { queue: FULFILMENT_QUEUE, prefetch: 1 })
+  @MessageHandler(ShipmentCreated, {
+    queue: FULFILMENT_QUEUE,
+    prefetch: 32,
+    partitionBy: byCorrelationId,
+  })
   created({ orderId, shipmentId }: PayloadOf<typeof ShipmentCreated>, context: MessageContext) {
     return this.step(orderId, { type: 'shipment-created', shipmentId }, context);
   }
@@ -84,7 +90,7 @@ export class FulfilmentHandler {
     event: FulfilmentEvent,
     context: MessageContext,
   ): Promise<void> {
-    await this.inbox.handleOnce(this.prisma, context, FULFILMENT_QUEUE, async (tx) => {
+    await this.inbox.handleOnce(this.prisma.sql, context, FULFILMENT_QUEUE, async (tx) => {
       await this.fulfilment.apply(tx, orderId, event, context.envelope.messageType);
     });
   }

@@ -6,8 +6,8 @@ import {
   OrderDelivered,
   OrderShipped,
 } from '@shopbus/contracts';
-import { Outbox } from '@shopbus/messaging-outbox';
-import type { Order, Prisma } from '../generated/prisma/client';
+import { Outbox, type OutboxBatch } from '@shopbus/messaging-outbox';
+import type { PgTransaction } from '@shopbus/persistence';
 import { OrderCancellationRefusedError, OrderNotFoundError } from '../orders/order-errors';
 import {
   decide,
@@ -17,7 +17,24 @@ import {
   type OrderStatus,
 } from './fulfilment-saga';
 
-type Tx = Prisma.TransactionClient;
+/** The columns of an order row the saga reads (snake_case, as the table has them). */
+interface OrderRow {
+  id: string;
+  status: OrderStatus;
+  customer_email: string;
+  shipment_id: string | null;
+  tracking_number: string | null;
+  deadline_message: string | null;
+  cancel_reason: string | null;
+}
+
+/** What an action needs to know of the order, its decision applied. */
+interface ActedOrder {
+  id: string;
+  customerEmail: string;
+  trackingNumber: string | null;
+  cancelReason: string | null;
+}
 
 /** Thrown for a retry-later decision: the recoverability policy brings the message back. */
 export class EventTooEarlyError extends Error {}
@@ -25,74 +42,75 @@ export class EventTooEarlyError extends Error {}
 /**
  * Applies the saga's decisions: locks the order row (steps of one order never interleave, even
  * across service instances), decides, writes the new state and a history line, and carries out
- * the actions through the outbox, all in the caller's transaction.
+ * the actions through the outbox, all in the caller's transaction. Run for every shipment event,
+ * so in plain SQL: lock and read (one statement), state and history (one), the messages (one).
  */
 @Injectable()
 export class FulfilmentService {
   constructor(private readonly outbox: Outbox) {}
 
-  async apply(tx: Tx, orderId: string, event: FulfilmentEvent, cause: string): Promise<Decision> {
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "order" WHERE id = ${orderId}::uuid FOR UPDATE`;
-    if (!locked) throw new OrderNotFoundError(orderId);
-    const order = (await tx.order.findUnique({ where: { id: orderId } })) as Order;
-    const decision = decide(order.status as OrderStatus, event);
+  async apply(
+    tx: PgTransaction,
+    orderId: string,
+    event: FulfilmentEvent,
+    cause: string,
+  ): Promise<Decision> {
+    const [order] = await tx.$queryRaw<OrderRow>`
+      SELECT id, status, customer_email, shipment_id, tracking_number, deadline_message,
+             cancel_reason
+        FROM "order" WHERE id = ${orderId}::uuid FOR UPDATE`;
+    if (!order) throw new OrderNotFoundError(orderId);
+    const decision = decide(order.status, event);
 
     if (decision.kind === 'refuse')
       throw new OrderCancellationRefusedError(orderId, decision.reason);
     if (decision.kind === 'retry-later')
       throw new EventTooEarlyError(`${orderId}: ${decision.reason}`);
     if (decision.kind === 'ignore') {
-      await tx.orderHistory.create({
-        data: { orderId, status: order.status, cause, note: `ignored: ${decision.note}` },
-      });
+      await tx.$executeRaw`
+        INSERT INTO order_history (order_id, status, cause, note)
+        VALUES (${orderId}::uuid, ${order.status}, ${cause}, ${`ignored: ${decision.note}`})`;
       return decision;
     }
-    await tx.order.update({
-      where: { id: orderId },
-      data: {
-        status: decision.status,
-        shipmentId: decision.shipmentId ?? order.shipmentId,
-        trackingNumber: decision.trackingNumber ?? order.trackingNumber,
-        cancelReason: decision.cancelReason ?? order.cancelReason,
-        deadlineMessage: decision.actions.includes('cancel-deadline')
-          ? null
-          : order.deadlineMessage,
-      },
-    });
-    await tx.orderHistory.create({
-      data: {
-        orderId,
-        status: decision.status,
-        cause,
-        note: decision.note ?? decision.cancelReason,
-      },
-    });
-    for (const action of decision.actions) {
-      await this.carryOut(tx, action, {
-        ...order,
-        ...decision,
-        trackingNumber: decision.trackingNumber ?? order.trackingNumber,
-      });
+    const cancelsDeadline = decision.actions.includes('cancel-deadline');
+    const acted: ActedOrder = {
+      id: orderId,
+      customerEmail: order.customer_email,
+      trackingNumber: decision.trackingNumber ?? order.tracking_number,
+      cancelReason: decision.cancelReason ?? order.cancel_reason,
+    };
+    await tx.$executeRaw`
+      WITH updated AS (
+        UPDATE "order"
+           SET status = ${decision.status},
+               shipment_id = ${decision.shipmentId ?? order.shipment_id}::uuid,
+               tracking_number = ${acted.trackingNumber},
+               cancel_reason = ${acted.cancelReason},
+               deadline_message = ${cancelsDeadline ? null : order.deadline_message}::uuid,
+               updated_at = now()
+         WHERE id = ${orderId}::uuid
+        RETURNING id
+      )
+      INSERT INTO order_history (order_id, status, cause, note)
+      SELECT id, ${decision.status}, ${cause}, ${decision.note ?? decision.cancelReason ?? null}
+        FROM updated`;
+    if (cancelsDeadline && order.deadline_message) {
+      await this.outbox.cancelScheduled(tx, order.deadline_message);
     }
+    const messages = this.outbox.batch();
+    for (const action of decision.actions) this.carryOut(messages, action, acted);
+    await messages.write(tx);
     return decision;
   }
 
-  private async carryOut(
-    tx: Tx,
-    action: FulfilmentAction,
-    order: Pick<Order, 'id' | 'customerEmail' | 'deadlineMessage' | 'trackingNumber'> & {
-      cancelReason?: string | null;
-    },
-  ): Promise<void> {
+  /** Adds the message an action sends, if it sends one, to the transaction's batch. */
+  private carryOut(messages: OutboxBatch, action: FulfilmentAction, order: ActedOrder): void {
     switch (action) {
       case 'cancel-deadline':
-        if (order.deadlineMessage) await this.outbox.cancelScheduled(tx, order.deadlineMessage);
-        return;
+        return; // A deletion, done in apply.
       case 'send-cancel-shipment':
         // Straight to shipping's queue by name, through the default exchange.
-        await this.outbox.send(
-          tx,
+        messages.send(
           CancelShipment,
           { orderId: order.id, reason: order.cancelReason ?? 'cancelled' },
           { queue: CANCEL_SHIPMENT_QUEUE },
@@ -100,8 +118,7 @@ export class FulfilmentService {
         );
         return;
       case 'publish-order-shipped':
-        await this.outbox.publish(
-          tx,
+        messages.publish(
           OrderShipped,
           {
             orderId: order.id,
@@ -112,16 +129,14 @@ export class FulfilmentService {
         );
         return;
       case 'publish-order-delivered':
-        await this.outbox.publish(
-          tx,
+        messages.publish(
           OrderDelivered,
           { orderId: order.id, customerEmail: order.customerEmail },
           this.inOrder(order.id),
         );
         return;
       case 'publish-order-cancelled':
-        await this.outbox.publish(
-          tx,
+        messages.publish(
           OrderCancelled,
           {
             orderId: order.id,

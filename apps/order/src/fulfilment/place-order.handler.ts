@@ -14,10 +14,16 @@ import { OrderPrisma } from '../order-prisma.service';
 import { FULFILMENT_QUEUE } from './fulfilment.handler';
 
 /**
- * Starts an order's saga from `cart.checked-out`: the order (with the id the cart assigned),
- * `order.placed`, the `create-shipment` command to shipping through the commands exchange, and
- * the dispatch deadline as a scheduled message, all in one transaction. The inbox makes a
- * redelivered checkout (or a second instance of this service) create nothing twice.
+ * Starts an order's saga from `cart.checked-out`: the order (with the id the cart assigned) and
+ * its first history line, `order.placed`, the `create-shipment` command to shipping through the
+ * commands exchange, and the dispatch deadline as a scheduled message, all in one transaction.
+ * The inbox makes a redelivered checkout (or a second instance of this service) create nothing
+ * twice; an order that exists already (the same checkout under another message id) is left as
+ * it is and announced no second time.
+ *
+ * Run for every checkout, so in plain SQL on the service's pool: inbox claim, order + history
+ * (one statement), the three messages (one statement): three round trips between BEGIN and
+ * COMMIT where the same through Prisma's client took eight.
  */
 @Injectable()
 export class PlaceOrderHandler {
@@ -30,32 +36,15 @@ export class PlaceOrderHandler {
 
   @MessageHandler(CartCheckedOut, { queue: 'order.cart-checked-out' })
   async place(checkout: PayloadOf<typeof CartCheckedOut>, context: MessageContext): Promise<void> {
-    await this.inbox.handleOnce(this.prisma, context, 'order.cart-checked-out', async (tx) => {
-      if (await tx.order.findUnique({ where: { id: checkout.orderId } })) return;
-      const options = { partitionKey: checkout.orderId };
-      const deadline = await this.outbox.schedule(
-        tx,
+    await this.inbox.handleOnce(this.prisma.sql, context, 'order.cart-checked-out', async (tx) => {
+      const messages = this.outbox.batch();
+      const inOrder = { partitionKey: checkout.orderId };
+      const deadline = messages.schedule(
         DispatchDeadlinePassed,
         { orderId: checkout.orderId },
         { delayMs: this.config.dispatchDeadlineMs, destination: { queue: FULFILMENT_QUEUE } },
       );
-      await tx.order.create({
-        data: {
-          id: checkout.orderId,
-          cartId: checkout.cartId,
-          customerEmail: checkout.customerEmail,
-          status: 'placed',
-          itemsTotalCents: checkout.itemsTotalCents,
-          shippingCents: checkout.shippingCents,
-          totalCents: checkout.totalCents,
-          items: checkout.items,
-          shippingAddress: checkout.shippingAddress,
-          deadlineMessage: deadline.messageId,
-          history: { create: { status: 'placed', cause: CartCheckedOut.type } },
-        },
-      });
-      await this.outbox.publish(
-        tx,
+      messages.publish(
         OrderPlaced,
         {
           orderId: checkout.orderId,
@@ -63,10 +52,9 @@ export class PlaceOrderHandler {
           totalCents: checkout.totalCents,
           itemCount: checkout.items.reduce((sum, item) => sum + item.quantity, 0),
         },
-        options,
+        inOrder,
       );
-      await this.outbox.send(
-        tx,
+      messages.send(
         CreateShipment,
         {
           orderId: checkout.orderId,
@@ -74,8 +62,25 @@ export class PlaceOrderHandler {
           items: checkout.items.map(({ sku, quantity }) => ({ sku, quantity })),
         },
         undefined,
-        options,
+        inOrder,
       );
+      const placed = await tx.$executeRaw`
+        WITH placed AS (
+          INSERT INTO "order"
+            (id, cart_id, customer_email, status, items_total_cents, shipping_cents,
+             total_cents, items, shipping_address, deadline_message, updated_at)
+          VALUES
+            (${checkout.orderId}::uuid, ${checkout.cartId}::uuid, ${checkout.customerEmail},
+             'placed', ${checkout.itemsTotalCents}, ${checkout.shippingCents},
+             ${checkout.totalCents}, ${JSON.stringify(checkout.items)}::jsonb,
+             ${JSON.stringify(checkout.shippingAddress)}::jsonb, ${deadline.messageId}::uuid, now())
+          ON CONFLICT (id) DO NOTHING
+          RETURNING id
+        )
+        INSERT INTO order_history (order_id, status, cause)
+        SELECT id, 'placed', ${CartCheckedOut.type} FROM placed`;
+      if (placed === 0) return;
+      await messages.write(tx);
     });
   }
 }

@@ -22,7 +22,7 @@ export class OrdersService {
 
   /** The customer cancels: the saga compensates if the order has not left yet (else 409). */
   async cancel(orderId: string): Promise<OrderView> {
-    await this.prisma.$transaction((tx) =>
+    await this.prisma.sql.$transaction((tx) =>
       this.fulfilment.apply(tx, orderId, { type: 'customer-cancelled' }, 'api'),
     );
     return this.get(orderId);

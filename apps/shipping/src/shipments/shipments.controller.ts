@@ -49,7 +49,7 @@ export class ShipmentsController {
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not in the created state (cancelled, dispatched, …)' })
   dispatch(@Param('id', new ParseUUIDPipe()) id: string): Promise<ShipmentView> {
-    return this.shipments.dispatch(id).then(ShipmentView.of);
+    return this.shipments.dispatch(id).then(() => this.get(id));
   }
 
   @Post(':id/deliver')
@@ -59,6 +59,6 @@ export class ShipmentsController {
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not dispatched' })
   deliver(@Param('id', new ParseUUIDPipe()) id: string): Promise<ShipmentView> {
-    return this.shipments.deliver(id).then(ShipmentView.of);
+    return this.shipments.deliver(id).then(() => this.get(id));
   }
 }

@@ -12,14 +12,12 @@ import {
 } from '@shopbus/contracts';
 import type { PayloadOf } from '@shopbus/messaging-core';
 import { Outbox } from '@shopbus/messaging-outbox';
+import type { PgTransaction } from '@shopbus/persistence';
 import { SHIPPING_CONFIG } from '../shipping.tokens';
 import type { ShippingConfig } from '../config';
 import { addressProblem } from '../rates/shipping-rates';
 import { ShippingPrisma } from '../shipping-prisma.service';
-import type { Prisma } from '../generated/prisma/client';
 import { ShipmentNotFoundError, ShipmentStateError } from './shipment-errors';
-
-type Tx = Prisma.TransactionClient;
 
 /** Postal code for which the courier simulation never picks the shipment up (the demo's timeout). */
 export const COURIER_NEVER_COMES = '99999';
@@ -30,7 +28,8 @@ export const COURIER_QUEUE = 'shipping.courier';
 /**
  * Shipments and their lifecycle. Every change is written with its event in one transaction
  * (the outbox), and each step is a conditional update, so two concurrent attempts at the same
- * step (a REST call racing the courier) cannot both succeed.
+ * step (a REST call racing the courier) cannot both succeed. The steps run for every order, so
+ * they are plain SQL on the service's pool (`prisma.sql`); reads for REST go through Prisma.
  */
 @Injectable()
 export class ShipmentsService {
@@ -41,48 +40,38 @@ export class ShipmentsService {
   ) {}
 
   /** Creates the order's shipment, or a failed one when the address cannot be served. */
-  async create(tx: Tx, command: PayloadOf<typeof CreateShipment>): Promise<void> {
-    // One shipment per order, whatever the number of commands that ask for it.
-    if (await tx.shipment.findUnique({ where: { orderId: command.orderId } })) return;
+  async create(tx: PgTransaction, command: PayloadOf<typeof CreateShipment>): Promise<void> {
     const address = command.shippingAddress;
     const itemCount = command.items.reduce((sum, item) => sum + item.quantity, 0);
     const problem = addressProblem(address);
     const deliverable = problem === undefined;
     const shipmentId = randomUUID();
-    await tx.shipment.create({
-      data: {
-        id: shipmentId,
-        orderId: command.orderId,
-        status: deliverable ? 'created' : 'failed',
-        recipient: address.name,
-        street: address.street,
-        city: address.city,
-        postalCode: address.postalCode,
-        country: address.country,
-        itemCount,
-        failureReason: problem ?? null,
-      },
-    });
+    // One shipment per order (order_id is unique), whatever the number of commands that ask.
+    const created = await tx.$executeRaw`
+      INSERT INTO shipment
+        (id, order_id, status, recipient, street, city, postal_code, country, item_count,
+         failure_reason)
+      VALUES
+        (${shipmentId}::uuid, ${command.orderId}::uuid, ${deliverable ? 'created' : 'failed'},
+         ${address.name}, ${address.street}, ${address.city}, ${address.postalCode},
+         ${address.country}, ${itemCount}, ${problem ?? null})
+      ON CONFLICT (order_id) DO NOTHING`;
+    if (created === 0) return;
+    const messages = this.outbox.batch();
     if (!deliverable) {
-      await this.outbox.publish(tx, ShipmentFailed, {
-        orderId: command.orderId,
-        reason: problem ?? 'undeliverable',
-      });
-      return;
+      messages.publish(ShipmentFailed, { orderId: command.orderId, reason: problem });
+    } else {
+      messages.publish(ShipmentCreated, { orderId: command.orderId, shipmentId });
+      // The demo's courier never comes for postal code 99999: that order runs into its deadline.
+      if (this.config.courier.enabled && address.postalCode !== COURIER_NEVER_COMES) {
+        messages.schedule(
+          CourierDispatch,
+          { shipmentId },
+          { delayMs: this.config.courier.dispatchAfterMs, destination: { queue: COURIER_QUEUE } },
+        );
+      }
     }
-    await this.outbox.publish(tx, ShipmentCreated, { orderId: command.orderId, shipmentId });
-    // The demo's courier never comes for postal code 99999: that order runs into its deadline.
-    if (this.config.courier.enabled && address.postalCode !== COURIER_NEVER_COMES) {
-      await this.outbox.schedule(
-        tx,
-        CourierDispatch,
-        { shipmentId },
-        {
-          delayMs: this.config.courier.dispatchAfterMs,
-          destination: { queue: COURIER_QUEUE },
-        },
-      );
-    }
+    await messages.write(tx);
   }
 
   /**
@@ -90,60 +79,61 @@ export class ShipmentsService {
    * nothing to cancel any more (dispatched, delivered, failed, cancelled); throws while the
    * shipment does not exist yet (its create command may still be on its way: a retry finds it).
    */
-  async cancelForOrder(tx: Tx, orderId: string): Promise<boolean> {
-    const shipment = await tx.shipment.findUnique({ where: { orderId } });
-    if (!shipment) throw new Error(`No shipment for order ${orderId} yet`);
-    const cancelled = await tx.shipment.updateMany({
-      where: { id: shipment.id, status: 'created' },
-      data: { status: 'cancelled', cancelledAt: new Date() },
-    });
-    if (cancelled.count === 0) return false;
-    await this.outbox.publish(tx, ShipmentCancelled, { orderId, shipmentId: shipment.id });
-    return true;
+  async cancelForOrder(tx: PgTransaction, orderId: string): Promise<boolean> {
+    const [cancelled] = await tx.$queryRaw<{ id: string }>`
+      UPDATE shipment SET status = 'cancelled', cancelled_at = now()
+       WHERE order_id = ${orderId}::uuid AND status = 'created'
+      RETURNING id`;
+    if (cancelled) {
+      await this.outbox.publish(tx, ShipmentCancelled, { orderId, shipmentId: cancelled.id });
+      return true;
+    }
+    const [exists] = await tx.$queryRaw`SELECT 1 FROM shipment WHERE order_id = ${orderId}::uuid`;
+    if (!exists) throw new Error(`No shipment for order ${orderId} yet`);
+    return false;
   }
 
-  dispatch(shipmentId: string) {
-    return this.prisma.$transaction(async (tx) => {
+  /** Hands the shipment to the carrier (from `created`), with `shipment.dispatched`. */
+  dispatch(shipmentId: string): Promise<void> {
+    return this.prisma.sql.$transaction(async (tx) => {
       const trackingNumber = `TRK-${randomBytes(5).toString('hex').toUpperCase()}`;
-      const shipment = await this.step(tx, shipmentId, 'created', 'dispatched', {
-        status: 'dispatched',
-        trackingNumber,
-        dispatchedAt: new Date(),
-      });
-      await this.outbox.publish(
-        tx,
+      const [moved] = await tx.$queryRaw<{ order_id: string }>`
+        UPDATE shipment
+           SET status = 'dispatched', tracking_number = ${trackingNumber}, dispatched_at = now()
+         WHERE id = ${shipmentId}::uuid AND status = 'created'
+        RETURNING order_id`;
+      if (!moved) throw await this.whyNot(tx, shipmentId, 'dispatched');
+      const messages = this.outbox.batch();
+      messages.publish(
         ShipmentDispatched,
-        { orderId: shipment.orderId, shipmentId, trackingNumber },
-        inOrder(shipment.orderId),
+        { orderId: moved.order_id, shipmentId, trackingNumber },
+        inOrder(moved.order_id),
       );
       if (this.config.courier.enabled) {
-        await this.outbox.schedule(
-          tx,
+        messages.schedule(
           CourierDeliver,
           { shipmentId },
-          {
-            delayMs: this.config.courier.deliverAfterMs,
-            destination: { queue: COURIER_QUEUE },
-          },
+          { delayMs: this.config.courier.deliverAfterMs, destination: { queue: COURIER_QUEUE } },
         );
       }
-      return shipment;
+      await messages.write(tx);
     });
   }
 
-  deliver(shipmentId: string) {
-    return this.prisma.$transaction(async (tx) => {
-      const shipment = await this.step(tx, shipmentId, 'dispatched', 'delivered', {
-        status: 'delivered',
-        deliveredAt: new Date(),
-      });
+  /** Records the delivery (from `dispatched`), with `shipment.delivered`. */
+  deliver(shipmentId: string): Promise<void> {
+    return this.prisma.sql.$transaction(async (tx) => {
+      const [moved] = await tx.$queryRaw<{ order_id: string }>`
+        UPDATE shipment SET status = 'delivered', delivered_at = now()
+         WHERE id = ${shipmentId}::uuid AND status = 'dispatched'
+        RETURNING order_id`;
+      if (!moved) throw await this.whyNot(tx, shipmentId, 'delivered');
       await this.outbox.publish(
         tx,
         ShipmentDelivered,
-        { orderId: shipment.orderId, shipmentId },
-        inOrder(shipment.orderId),
+        { orderId: moved.order_id, shipmentId },
+        inOrder(moved.order_id),
       );
-      return shipment;
     });
   }
 
@@ -157,19 +147,13 @@ export class ShipmentsService {
     return this.prisma.shipment.findUnique({ where: { orderId } });
   }
 
-  /** Moves the shipment from `from` to the new state, or says why it cannot. */
-  private async step(
-    tx: Tx,
-    shipmentId: string,
-    from: string,
-    stepName: string,
-    data: Prisma.ShipmentUpdateManyMutationInput,
-  ) {
-    const moved = await tx.shipment.updateMany({ where: { id: shipmentId, status: from }, data });
-    const shipment = await tx.shipment.findUnique({ where: { id: shipmentId } });
-    if (!shipment) throw new ShipmentNotFoundError(shipmentId);
-    if (moved.count === 0) throw new ShipmentStateError(shipmentId, shipment.status, stepName);
-    return shipment;
+  /** Why a step's conditional update moved nothing: no such shipment, or it is in another state. */
+  private async whyNot(tx: PgTransaction, shipmentId: string, stepName: string): Promise<Error> {
+    const [shipment] = await tx.$queryRaw<{ status: string }>`
+      SELECT status FROM shipment WHERE id = ${shipmentId}::uuid`;
+    return shipment
+      ? new ShipmentStateError(shipmentId, shipment.status, stepName)
+      : new ShipmentNotFoundError(shipmentId);
   }
 }
 

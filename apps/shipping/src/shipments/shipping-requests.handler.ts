@@ -36,7 +36,7 @@ export class ShippingRequestsHandler {
     command: PayloadOf<typeof CreateShipment>,
     context: MessageContext,
   ): Promise<void> {
-    await this.inbox.handleOnce(this.prisma, context, 'shipping.create-shipment', (tx) =>
+    await this.inbox.handleOnce(this.prisma.sql, context, 'shipping.create-shipment', (tx) =>
       this.shipments.create(tx, command),
     );
   }
@@ -47,10 +47,19 @@ export class ShippingRequestsHandler {
     { orderId, reason }: PayloadOf<typeof CancelShipment>,
     context: MessageContext,
   ): Promise<void> {
-    await this.inbox.handleOnce(this.prisma, context, 'shipping.cancel-shipment', async (tx) => {
-      const cancelled = await this.shipments.cancelForOrder(tx, orderId);
-      if (!cancelled)
-        this.logger.log({ msg: 'shipment not cancelled: it is past that point', orderId, reason });
-    });
+    await this.inbox.handleOnce(
+      this.prisma.sql,
+      context,
+      'shipping.cancel-shipment',
+      async (tx) => {
+        const cancelled = await this.shipments.cancelForOrder(tx, orderId);
+        if (!cancelled)
+          this.logger.log({
+            msg: 'shipment not cancelled: it is past that point',
+            orderId,
+            reason,
+          });
+      },
+    );
   }
 }

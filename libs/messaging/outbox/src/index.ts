@@ -1,4 +1,5 @@
 export * from './lib/outbox';
+export * from './lib/outbox-batch';
 export * from './lib/inbox';
 export * from './lib/outbox-table';
 export * from './lib/sql-executor';

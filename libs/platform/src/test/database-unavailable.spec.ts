@@ -29,6 +29,11 @@ describe('which database errors are a 503 (try again) rather than a 500', () => 
       'unavailable',
     ],
     ['the pool timing out', { message: 'timeout exceeded when trying to connect' }, 'unavailable'],
+    [
+      'pg itself (a plain-SQL path): an admin shutdown (57P01)',
+      { code: '57P01', message: 'terminating connection due to administrator command' },
+      'unavailable',
+    ],
   ])('%s', (_, error, expected) => {
     expect(databaseUnavailableReason(error)).toMatch(expected);
   });
@@ -36,6 +41,7 @@ describe('which database errors are a 503 (try again) rather than a 500', () => 
   it.each([
     ['a unique constraint violation', { code: 'P2002' }],
     ['a check violation (23514)', { cause: { kind: 'postgres', code: '23514' } }],
+    ['pg itself: a unique violation (23505)', { code: '23505' }],
     [
       'a programming error',
       new TypeError("Cannot read properties of undefined (reading 'country')"),

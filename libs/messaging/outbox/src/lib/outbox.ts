@@ -5,26 +5,9 @@ import type {
   EventContract,
   MessageBus,
   MessageEnvelope,
-  OutgoingOptions,
 } from '@shopbus/messaging-core';
-import { OUTBOX_NOTIFY_CHANNEL, sliceOf } from './outbox-table';
+import { OutboxBatch, type OutboxWriteOptions, type ScheduleOptions } from './outbox-batch';
 import type { SqlExecutor } from './sql-executor';
-
-export interface ScheduleOptions extends OutgoingOptions {
-  /** When to deliver: a time, or a delay from now. */
-  at?: Date;
-  delayMs?: number;
-  /** For a command: where to send it (default: the transport's routing by type). */
-  destination?: Destination;
-}
-
-export interface OutboxWriteOptions extends OutgoingOptions {
-  /**
-   * Messages with the same key are published in the order they were written. Default: the
-   * correlation id, so that everything one order (one conversation) causes stays in order.
-   */
-  partitionKey?: string;
-}
 
 /**
  * Writes messages into the service's outbox table inside the caller's database transaction:
@@ -49,7 +32,7 @@ export class Outbox {
     payload: z.input<C['schema']>,
     options: OutboxWriteOptions = {},
   ): Promise<MessageEnvelope> {
-    return this.write(tx, 'publish', this.bus.envelope(contract, payload, options), options);
+    return this.writeOne(tx, (batch) => batch.publish(contract, payload, options));
   }
 
   /** A command, to one queue (`destination`, or the transport's default routing). */
@@ -60,38 +43,22 @@ export class Outbox {
     destination?: Destination,
     options: OutboxWriteOptions = {},
   ): Promise<MessageEnvelope> {
-    return this.write(
-      tx,
-      'send',
-      this.bus.envelope(contract, payload, options),
-      options,
-      destination,
-    );
+    return this.writeOne(tx, (batch) => batch.send(contract, payload, destination, options));
   }
 
-  /**
-   * A message delivered later: a timeout a saga sets, a check of an abandoned cart. Stored in the
-   * outbox with its due time, inside the caller's transaction, so it is as durable as the
-   * business change and can be cancelled with it (`cancelScheduled`). Its partition key is its
-   * own id: it neither waits for, nor holds up, any other message. Delivered within the relay's
-   * poll interval after it falls due.
-   */
+  /** A message delivered later (see `OutboxBatch.schedule`). */
   schedule<C extends EventContract | CommandContract>(
     tx: SqlExecutor,
     contract: C,
     payload: z.input<C['schema']>,
     options: ScheduleOptions,
   ): Promise<MessageEnvelope> {
-    const dueAt = options.at ?? new Date(Date.now() + (options.delayMs ?? 0));
-    const envelope = this.bus.envelope(contract, payload, options);
-    return this.write(
-      tx,
-      contract.kind === 'event' ? 'publish' : 'send',
-      envelope,
-      { partitionKey: envelope.messageId },
-      options.destination,
-      dueAt,
-    );
+    return this.writeOne(tx, (batch) => batch.schedule(contract, payload, options));
+  }
+
+  /** Several messages written in one statement: see OutboxBatch. */
+  batch(): OutboxBatch {
+    return new OutboxBatch(this.bus);
   }
 
   /** Cancels a scheduled message not yet sent; false when it was sent already (or never existed). */
@@ -101,33 +68,13 @@ export class Outbox {
     return deleted === 1;
   }
 
-  private async write(
+  private async writeOne(
     tx: SqlExecutor,
-    intent: 'publish' | 'send',
-    envelope: MessageEnvelope,
-    options: OutboxWriteOptions,
-    destination?: Destination,
-    dueAt = new Date(),
+    add: (batch: OutboxBatch) => MessageEnvelope,
   ): Promise<MessageEnvelope> {
-    const { payload, ...metadata } = envelope;
-    const partitionKey = options.partitionKey ?? envelope.correlationId;
-    const exchange = destination && 'exchange' in destination ? destination.exchange : null;
-    const routingKey =
-      destination && 'exchange' in destination ? (destination.routingKey ?? null) : null;
-    const queue = destination && 'queue' in destination ? destination.queue : null;
-    // One statement: the row, and a notification the relays receive when (if) this commits.
-    await tx.$executeRaw`
-      WITH written AS (
-        INSERT INTO outbox_message
-          (message_id, partition_key, slice, intent, message_type,
-           exchange, routing_key, queue, metadata, payload, next_attempt_at)
-        VALUES
-          (${envelope.messageId}::uuid, ${partitionKey}, ${sliceOf(partitionKey)}, ${intent},
-           ${envelope.messageType}, ${exchange}, ${routingKey}, ${queue},
-           ${JSON.stringify(metadata)}::jsonb, ${JSON.stringify(payload)}::jsonb, ${dueAt})
-        RETURNING 1
-      )
-      SELECT pg_notify(${OUTBOX_NOTIFY_CHANNEL}, '') FROM written`;
+    const batch = this.batch();
+    const envelope = add(batch);
+    await batch.write(tx);
     return envelope;
   }
 }

@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { consoleLogger, MessageBus, silentLogger } from '@shopbus/messaging-core';
+import { PgDatabase, servicePool } from '@shopbus/persistence';
 import { naming, RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 import { BrokerAdmin, rabbitmqUrl, TestDatabase, uniqueName } from '@shopbus/testing';
 import { Outbox } from '../lib/outbox';
@@ -18,6 +19,8 @@ import { PrismaClient } from './generated/prisma/client';
 export interface OutboxFixture {
   database: TestDatabase;
   prisma: PrismaClient;
+  /** The same database through plain pg, on the pool Prisma uses (as the services do). */
+  pg: PgDatabase;
   transport: RabbitMqTransport;
   bus: MessageBus;
   outbox: Outbox;
@@ -40,7 +43,8 @@ const MIGRATIONS = path.join(__dirname, 'prisma', 'migrations');
 
 export async function startOutboxFixture(): Promise<OutboxFixture> {
   const database = await TestDatabase.create('outbox', MIGRATIONS);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+  const pool = servicePool(database.url);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const admin = await BrokerAdmin.connect();
   const exchanges = {
     eventsExchange: uniqueName('events'),
@@ -66,6 +70,7 @@ export async function startOutboxFixture(): Promise<OutboxFixture> {
   return {
     database,
     prisma,
+    pg: new PgDatabase(pool),
     transport,
     bus,
     outbox: new Outbox(bus),
@@ -118,6 +123,7 @@ export async function startOutboxFixture(): Promise<OutboxFixture> {
       await Promise.all(relays.map((relay) => relay.stop()));
       await transport.close();
       await prisma.$disconnect();
+      await pool.end();
       await admin.cleanUp();
       await database.drop();
     },

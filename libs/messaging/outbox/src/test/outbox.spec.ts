@@ -406,4 +406,74 @@ describe('the transactional outbox and its relay', () => {
       }),
     ).toBe('handled');
   });
+
+  it('a batch writes its messages in one statement, published in the order they were added', async () => {
+    const received = await subscribe();
+    await fixture.startRelay();
+    const batch = fixture.outbox.batch();
+    const added = [1, 2, 3, 4].map((seq) =>
+      batch.publish(OrderNoted, { orderId: 'batched', key: 'b', seq }, { partitionKey: 'b' }),
+    );
+    const deadline = batch.schedule(
+      OrderNoted,
+      { orderId: 'batched', key: 'later', seq: 5 },
+      { delayMs: 60_000 },
+    );
+    expect(batch.size).toBe(5);
+    const statements = jest.fn();
+    await fixture.pg.$transaction(async (tx) => {
+      const counted = {
+        $executeRaw: (strings: TemplateStringsArray, ...values: unknown[]) => {
+          statements();
+          return tx.$executeRaw(strings, ...values);
+        },
+      };
+      await batch.write(counted);
+    });
+
+    expect(statements).toHaveBeenCalledTimes(1);
+    expect(batch.size).toBe(0);
+    await received.reach(4);
+    expect(received.seen.map((e) => e.messageId)).toEqual(added.map((e) => e.messageId));
+    const [scheduled] = await fixture.database.query<{ message_id: string; pending: boolean }>(
+      "SELECT message_id, pending FROM outbox_message WHERE partition_key <> 'b'",
+    );
+    expect(scheduled).toEqual({ message_id: deadline.messageId, pending: true });
+  });
+
+  describe('over plain pg (PgDatabase), as the services’ hot paths use it', () => {
+    it('publishes what committed, nothing of a rollback, and the inbox recognises a second delivery', async () => {
+      const received = await subscribe();
+      await fixture.startRelay();
+      const context = {
+        envelope: fixture.bus.envelope(OrderNoted, { orderId: 'o', key: 'k', seq: 1 }),
+      };
+      const handle = (orderId: string) =>
+        fixture.inbox.handleOnce(fixture.pg, context, 'test.consumer', async (tx) => {
+          await tx.$executeRaw`INSERT INTO test_order (id, status) VALUES (${orderId}, 'placed')`;
+          await fixture.outbox.publish(tx, OrderNoted, { orderId, key: orderId, seq: 1 });
+        });
+
+      expect(await Promise.all([handle('first'), handle('second')])).toEqual(
+        expect.arrayContaining(['handled', 'duplicate']),
+      );
+      await expect(
+        fixture.pg.$transaction(async (tx) => {
+          await fixture.outbox.publish(tx, OrderNoted, {
+            orderId: 'rolled-back',
+            key: 'x',
+            seq: 1,
+          });
+          throw new Error('business rule violated');
+        }),
+      ).rejects.toThrow('business rule violated');
+
+      await received.reach(1);
+      await until(async () => (await rowCount('pending')) === 0, 'the row marked published');
+      const orders = await fixture.pg.$queryRaw<{ id: string }>`SELECT id FROM test_order`;
+      expect(orders).toHaveLength(1);
+      expect(received.seen.map((e) => e.payload.orderId)).toEqual([orders[0].id]);
+      expect(await rowCount('true')).toBe(1);
+    });
+  });
 });

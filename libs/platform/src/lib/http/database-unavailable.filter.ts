@@ -23,8 +23,9 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P0)/;
  * Why an error means "the database cannot take this request now" rather than "this request is
  * wrong", or undefined: Prisma's P2028 (a transaction could not start in time: every connection
  * busy, i.e. overload) and P1001/P1002/P1017 (server unreachable, timed out, gone), the pg
- * driver adapter's error kinds and SQLSTATEs for the same (its `cause`), and pg's own words for a
- * pool timeout, a refused or cut connection and a database that is not accepting connections.
+ * driver adapter's error kinds and SQLSTATEs for the same (its `cause`, or the error itself when
+ * it comes from pg directly: a service's plain-SQL paths), and pg's own words for a pool timeout,
+ * a refused or cut connection and a database that is not accepting connections.
  */
 export function databaseUnavailableReason(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -43,6 +44,7 @@ export function databaseUnavailableReason(error: unknown): string | undefined {
     code === 'P1017' ||
     UNREACHABLE_KINDS.has(String(driver.kind)) ||
     UNAVAILABLE_SQLSTATE.test(String(driver.code ?? '')) ||
+    UNAVAILABLE_SQLSTATE.test(typeof code === 'string' ? code : '') ||
     /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|not currently accepting connections|the database system is (starting up|shutting down)/i.test(
       text,
     )

@@ -1,0 +1,83 @@
+import { databaseUrl } from '@shopbus/testing';
+import { PgDatabase, servicePool, sql } from '../lib/pg-database';
+
+describe('PgDatabase', () => {
+  // A schema of this run's own, first on every pooled connection's search path: the statements
+  // name their table `note` as a service's would.
+  const schema = `test_pg_database_${process.pid}_${Date.now()}`;
+  const pool = servicePool(databaseUrl(), { max: 2, options: `-c search_path=${schema}` });
+  const database = new PgDatabase(pool);
+  const rows = async () =>
+    (await pool.query<{ note: string }>('SELECT note FROM note ORDER BY note')).rows.map(
+      (row) => row.note,
+    );
+
+  beforeAll(async () => {
+    await pool.query(`CREATE SCHEMA ${schema}`);
+    await pool.query('CREATE TABLE note (note text PRIMARY KEY)');
+  });
+  afterEach(() => pool.query('TRUNCATE note'));
+  afterAll(async () => {
+    await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+    await pool.end();
+  });
+
+  it('turns a tagged template into a statement with bind parameters, never into SQL text', () => {
+    const name = "Robert'); DROP TABLE students;--";
+    expect(sql`SELECT * FROM t WHERE a = ${name} AND b = ${2}`).toEqual({
+      text: 'SELECT * FROM t WHERE a = $1 AND b = $2',
+      values: [name, 2],
+    });
+  });
+
+  it('commits what the work wrote when it resolves, and answers what it returned', async () => {
+    const answer = await database.$transaction(async (tx) => {
+      const inserted = await tx.$executeRaw`INSERT INTO note VALUES (${'kept'})`;
+      return { inserted, seen: await tx.$queryRaw<{ note: string }>`SELECT note FROM note` };
+    });
+    expect(answer).toEqual({ inserted: 1, seen: [{ note: 'kept' }] });
+    expect(await rows()).toEqual(['kept']);
+  });
+
+  it('rolls back everything when the work rejects, and passes the rejection on', async () => {
+    await expect(
+      database.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO note VALUES (${'gone'})`;
+        throw new Error('business rule violated');
+      }),
+    ).rejects.toThrow('business rule violated');
+    expect(await rows()).toEqual([]);
+  });
+
+  it('a failed statement rolls the transaction back, and the connection serves the next one', async () => {
+    await pool.query("INSERT INTO note VALUES ('taken')");
+    await expect(
+      database.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO note VALUES (${'first'})`;
+        await tx.$executeRaw`INSERT INTO note VALUES (${'taken'})`;
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await rows()).toEqual(['taken']);
+    // Both pooled connections are usable: neither was left inside the aborted transaction.
+    await Promise.all([
+      database.$executeRaw`INSERT INTO note VALUES (${'a'})`,
+      database.$executeRaw`INSERT INTO note VALUES (${'b'})`,
+    ]);
+    expect(await rows()).toEqual(['a', 'b', 'taken']);
+  });
+
+  it('a connection cut mid-transaction fails the work, is not pooled again, and the next transaction gets a fresh one', async () => {
+    await expect(
+      database.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO note VALUES (${'lost'})`;
+        const [{ pid }] = await tx.$queryRaw<{ pid: number }>`SELECT pg_backend_pid() AS pid`;
+        // As a database restart or an administrator would: the server ends this session.
+        await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+        await tx.$executeRaw`INSERT INTO note VALUES (${'after'})`;
+      }),
+    ).rejects.toThrow(/terminat/i);
+    await database.$transaction((tx) => tx.$executeRaw`INSERT INTO note VALUES (${'next'})`);
+    expect(await rows()).toEqual(['next']);
+    expect(pool.totalCount).toBeLessThanOrEqual(2);
+  });
+});
