@@ -1,0 +1,124 @@
+import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import { TransportDisconnectedError, type MessagingLogger } from '@shopbus/messaging-core';
+import type { ReconnectPolicy } from '../rabbitmq-transport.options';
+
+export interface BrokerConnectionOptions {
+  url: string;
+  /** Shown in the management UI's connection list. */
+  name: string;
+  heartbeatSeconds: number;
+  reconnect: ReconnectPolicy;
+  logger: MessagingLogger;
+  /** Runs on every (re)connection before the connection counts as up: declarations, channels. */
+  setUp(model: ChannelModel): Promise<void>;
+}
+
+/**
+ * One AMQP connection with amqplib's recovery: reconnected with backoff when lost, set up again
+ * (`setUp`) each time before it counts as up, and watched for the broker blocking it (a memory
+ * or disk alarm blocks every connection that publishes).
+ */
+export class BrokerConnection {
+  private recovering?: RecoveringChannelModel;
+  private model?: ChannelModel;
+  private blockedReason?: string;
+
+  constructor(private readonly options: BrokerConnectionOptions) {}
+
+  /** The connection while it is up and set up. */
+  get current(): ChannelModel | undefined {
+    return this.model;
+  }
+
+  /** Why the broker holds this connection's publishes back right now, or undefined. */
+  get blocked(): string | undefined {
+    return this.model ? this.blockedReason : undefined;
+  }
+
+  /** Resolves when the connection is (again) up and set up: now, or at the next connection. */
+  up(): Promise<void> {
+    if (this.model) return Promise.resolve();
+    const recovering = this.recovering;
+    if (!recovering) {
+      return Promise.reject(new TransportDisconnectedError('The transport was not started'));
+    }
+    return new Promise((resolve) => recovering.once('connect', () => resolve()));
+  }
+
+  /**
+   * Connects, retrying with backoff while the broker is unreachable. Fails at once, without
+   * retrying, when setting up fails for good (a topology that conflicts with the broker's).
+   */
+  async open(): Promise<void> {
+    const { reconnect: policy, logger, name } = this.options;
+    const recovering = await connect(
+      withHeartbeat(this.options.url, this.options.heartbeatSeconds),
+      {
+        clientProperties: { connection_name: name },
+        recovery: {
+          initialDelay: policy.initialDelayMs ?? 200,
+          maxDelay: policy.maxDelayMs ?? 5000,
+          factor: policy.factor ?? 2,
+          jitter: policy.jitter ?? 0.2,
+          initialMaxRetries: policy.initialMaxRetries ?? Infinity,
+          waitForConnect: false,
+          setup: (model: ChannelModel) => this.options.setUp(model),
+        },
+      },
+    );
+    this.recovering = recovering;
+    recovering.on('connect', (model: ChannelModel) => {
+      this.model = model;
+      this.blockedReason = undefined;
+      model.on('blocked', (reason: string) => {
+        this.blockedReason = reason || 'blocked by the broker';
+        logger.warn('the broker blocks publishing', { connection: name, reason });
+      });
+      model.on('unblocked', () => {
+        this.blockedReason = undefined;
+        logger.info('the broker unblocked publishing', { connection: name });
+      });
+      logger.info('connected to RabbitMQ', { connection: name });
+    });
+    recovering.on('disconnect', (error: Error) => {
+      this.model = undefined;
+      logger.warn('lost the RabbitMQ connection; reconnecting', {
+        connection: name,
+        error: error.message,
+      });
+    });
+    recovering.on('reconnect-scheduled', ({ attempt, delay, error }) =>
+      logger.info('reconnect scheduled', {
+        connection: name,
+        attempt,
+        delayMs: delay,
+        error: error.message,
+      }),
+    );
+    recovering.on('error', (error: Error) =>
+      logger.debug('connection error', { connection: name, error: error.message }),
+    );
+
+    const fatal = new Promise<never>((_, reject) =>
+      recovering.on('connect-failed', (error: Error & { retryable?: boolean }) => {
+        if (error.retryable === false) {
+          void recovering.close();
+          reject(error);
+        }
+      }),
+    );
+    await Promise.race([recovering.waitForConnect(), fatal]);
+  }
+
+  async close(): Promise<void> {
+    await this.recovering?.close().catch(() => undefined);
+    this.model = undefined;
+  }
+}
+
+/** amqplib takes the heartbeat from the URL; an explicit `?heartbeat=` in it wins. */
+function withHeartbeat(url: string, seconds: number): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds));
+  return parsed.toString();
+}
