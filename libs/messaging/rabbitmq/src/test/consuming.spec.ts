@@ -134,6 +134,38 @@ describe('consuming', () => {
     expect(envelope.messageId).not.toBe(command.messageId);
   });
 
+  it('acknowledges every message exactly once when handlers finish out of order', async () => {
+    // Acks are gathered into multiple acks; one covering a message still running would lose it
+    // (and one for a tag acked twice would close the channel): either shows as a redelivery or
+    // a message left in the queue.
+    const queue = fixture.queueName('out-of-order');
+    const handled = new Countdown<number>();
+    const redelivered: number[] = [];
+    const consumer = await fixture.transport.consume(
+      { queue, prefetch: 16, contracts: [DoThing], redeliveryDelaysMs: [] },
+      async (message) => {
+        const { n } = JSON.parse(message.body.toString()) as { n: number };
+        if (message.redelivered) redelivered.push(n);
+        // Every third message finishes a few turns of the event loop later than the others.
+        for (let turn = 0; turn < (n % 3) * 3; turn += 1) {
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        handled.record(n);
+      },
+    );
+    await Promise.all(Array.from({ length: 60 }, (_, n) => fixture.bus.send(DoThing, { n })));
+    await handled.reach(60);
+    await consumer.stop();
+
+    expect(handled.seen.slice(0, 60).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 60 }, (_, n) => n),
+    );
+    expect(redelivered).toEqual([]);
+    // Nothing left unacknowledged: the closed channel would have put it back in the queue.
+    expect(await fixture.admin.messageCount(queue)).toBe(0);
+    expect(handled.seen).toHaveLength(60);
+  });
+
   it('the prefetch bounds how many messages are handled at once', async () => {
     let running = 0;
     let mostAtOnce = 0;

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deliveryProblems, fromDelivery, toPublishOptions } from '../publishing/amqp-message-codec';
 import type { PublishTarget } from '../publishing/confirmed-publisher';
 import { FAULT_HEADERS, faultHeaders } from '../publishing/fault-headers';
+import { ChannelAcks } from './channel-acks';
 import { deliveryProvenance } from './delivery-provenance';
 import { naming } from '../topology/naming';
 
@@ -46,6 +47,7 @@ export interface ConsumerRoutes {
  */
 export class QueueConsumer {
   private channel?: Channel;
+  private acks?: ChannelAcks;
   private connection?: ChannelModel;
   private attaching?: Promise<void>;
   private consumerTag?: string;
@@ -96,9 +98,11 @@ export class QueueConsumer {
     });
     await channel.prefetch(this.endpoint.prefetch);
     this.channel = channel;
+    const acks = new ChannelAcks(channel);
+    this.acks = acks;
     const { consumerTag } = await channel.consume(
       this.endpoint.queue,
-      (message) => this.onDelivery(channel, message),
+      (message) => this.onDelivery(channel, acks, message),
       { noAck: false },
     );
     this.consumerTag = consumerTag;
@@ -140,7 +144,7 @@ export class QueueConsumer {
     })();
   }
 
-  private onDelivery(channel: Channel, message: ConsumeMessage | null): void {
+  private onDelivery(channel: Channel, acks: ChannelAcks, message: ConsumeMessage | null): void {
     if (message === null) {
       // The broker cancelled the consumer: the queue was deleted or its node went away.
       this.consumerTag = undefined;
@@ -149,16 +153,17 @@ export class QueueConsumer {
       this.scheduleRecovery('cancelled by the broker');
       return;
     }
+    acks.delivered(message);
     let inbound: InboundMessage;
     try {
       inbound = this.toInbound(message);
     } catch (error) {
-      this.giveUp(channel, message, error);
+      this.giveUp(acks, message, error);
       return;
     }
     const handled = this.handler(inbound)
       .then(
-        () => settle(() => channel.ack(message)),
+        () => acks.ack(message),
         (error: unknown) => {
           if (!message.fields.redelivered) {
             this.logger.warn('message not settled; returned to the queue once', {
@@ -166,9 +171,9 @@ export class QueueConsumer {
               messageId: message.properties.messageId,
               error: error instanceof Error ? error.message : String(error),
             });
-            settle(() => channel.nack(message, false, true));
+            acks.nack(message, true);
           } else {
-            this.giveUp(channel, message, error);
+            this.giveUp(acks, message, error);
           }
         },
       )
@@ -177,13 +182,13 @@ export class QueueConsumer {
   }
 
   /** Rejects without requeue: the queue's dead-letter exchange takes it to `<queue>.dlq`. */
-  private giveUp(channel: Channel, message: ConsumeMessage, error: unknown): void {
+  private giveUp(acks: ChannelAcks, message: ConsumeMessage, error: unknown): void {
     this.logger.error('message could not be settled; the broker dead-letters it', {
       queue: this.endpoint.queue,
       messageId: message.properties.messageId,
       error: error instanceof Error ? error.message : String(error),
     });
-    settle(() => channel.nack(message, false, false));
+    acks.nack(message, false);
   }
 
   private toInbound(message: ConsumeMessage): InboundMessage {
@@ -243,16 +248,9 @@ export class QueueConsumer {
     const channel = this.channel;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
+    // The acks of the last handlers are gathered for the next turn: sent before closing.
+    this.acks?.flush();
     this.channel = undefined;
     await channel?.close().catch(() => undefined);
-  }
-}
-
-/** An ack on a channel that died with its connection throws; the broker redelivers instead. */
-function settle(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // Nothing to do: the message stays unacknowledged and comes back after reconnection.
   }
 }
