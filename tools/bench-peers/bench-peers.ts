@@ -1,6 +1,7 @@
 /**
  * `npm run bench:peers`: the messaging library against what a Node team would otherwise use, in
- * one run on one broker: plain amqplib (the floor), shopbus, NestJS's RMQ transport and
+ * one run on one broker: plain amqplib (the floor; bare, and with the properties and headers
+ * shopbus writes), shopbus, NestJS's RMQ transport and
  * @golevelup/nestjs-rabbitmq. Each gets a durable classic queue of its own, the same ~300-byte
  * message, persistent, publisher confirms awaited per window of 1000, prefetch 100, ack after the
  * handler. Per contender and round: confirmed publish throughput, consume throughput (the
@@ -124,7 +125,7 @@ function printResults(contenders: Contender[], figures: Map<Contender, Figures>)
         `${contender.guarantees} |`,
     );
   }
-  const [shopbus, golevelup] = [contenders[1], contenders[3]];
+  const [shopbus, golevelup] = [contenders[2], contenders[4]];
   console.log(
     `\nshopbus vs ${golevelup.name}: publish ${(of(shopbus, 'publish') / of(golevelup, 'publish')).toFixed(2)}×, ` +
       `consume ${(of(shopbus, 'consume') / of(golevelup, 'consume')).toFixed(2)}×`,
@@ -132,7 +133,13 @@ function printResults(contenders: Contender[], figures: Map<Contender, Figures>)
 }
 
 async function main(): Promise<void> {
-  const everyone: Contender[] = [new PlainAmqplib(), new Shopbus(), new NestRmq(), new Golevelup()];
+  const everyone: Contender[] = [
+    new PlainAmqplib(),
+    new PlainAmqplib(true),
+    new Shopbus(),
+    new NestRmq(),
+    new Golevelup(),
+  ];
   const only = process.env.BENCH_ONLY;
   const contenders = only ? everyone.filter((c) => c.name.startsWith(only)) : everyone;
   const figures = new Map<Contender, Figures>(

@@ -1,4 +1,5 @@
-import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { connect, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
 import { PREFETCH, type BenchPayload, type Contender } from '../contender';
 
 /**
@@ -7,18 +8,47 @@ import { PREFETCH, type BenchPayload, type Contender } from '../contender';
  * publishing side holds back the consumer's acknowledgements: p99 latency ~40 ms).
  */
 export class PlainAmqplib implements Contender {
-  readonly name = 'plain amqplib';
+  readonly name: string;
   readonly guarantees = 'confirms, mandatory, ack after handler; nothing else (by hand)';
   private connection!: ChannelModel;
   private consumerConnection!: ChannelModel;
   private publisher!: ConfirmChannel;
   private queue = '';
 
+  /**
+   * `withEnvelope`: each message carries what shopbus writes (message and correlation ids, type,
+   * source, timestamp, version, conversation and send time headers), so the difference to
+   * shopbus is the library's own work, not the metadata it carries.
+   */
+  constructor(private readonly withEnvelope = false) {
+    this.name = withEnvelope ? "plain amqplib, shopbus's properties" : 'plain amqplib';
+  }
+
+  private properties(): Options.Publish {
+    const bare: Options.Publish = {
+      persistent: true,
+      contentType: 'application/json',
+      mandatory: true,
+    };
+    if (!this.withEnvelope) return bare;
+    const id = randomUUID();
+    const now = new Date();
+    return {
+      ...bare,
+      messageId: id,
+      correlationId: id,
+      type: 'bench.message',
+      appId: 'bench',
+      timestamp: Math.floor(now.getTime() / 1000),
+      headers: { 'message-version': 1, 'conversation-id': id, 'sent-at': now.toISOString() },
+    };
+  }
+
   async start(queue: string): Promise<void> {
     this.queue = queue;
-    this.connection = await connect(
-      process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    );
+    const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+    this.connection = await connect(url);
+    this.consumerConnection = await connect(url);
     this.publisher = await this.connection.createConfirmChannel();
     await this.publisher.assertQueue(queue, { durable: true });
   }
@@ -28,7 +58,7 @@ export class PlainAmqplib implements Contender {
       this.publisher.sendToQueue(
         this.queue,
         Buffer.from(JSON.stringify(payload)),
-        { persistent: true, contentType: 'application/json', mandatory: true },
+        this.properties(),
         (error) => (error ? reject(error) : resolve()),
       ),
     );
