@@ -11,6 +11,22 @@ export const brokerControl = {
   /** Closes every client connection, as a network partition or a node maintenance would. */
   closeAllConnections: () => rabbitmqctl('close_all_connections', 'shopbus test: simulated outage'),
 
+  /**
+   * Closes the client connections whose name contains `fragment` (letters, digits, spaces,
+   * parentheses, dots and dashes), e.g. only the publishing ones: `(publish)`.
+   */
+  closeConnectionsNamed: (fragment: string) => {
+    if (!/^[\w .()-]+$/.test(fragment)) throw new Error(`unsafe connection name: ${fragment}`);
+    return rabbitmqctl(
+      'eval',
+      `[rabbit_networking:close_connection(P, "shopbus test: simulated outage") || ` +
+        `P <- rabbit_networking:connections(), ` +
+        `{client_properties, Props} <- rabbit_reader:info(P, [client_properties]), ` +
+        `{<<"connection_name">>, longstr, Name} <- Props, ` +
+        `binary:match(Name, <<"${fragment}">>) =/= nomatch].`,
+    );
+  },
+
   /** Stops the RabbitMQ application (connections refused, node kept); see `startApp`. */
   stopApp: () => rabbitmqctl('stop_app'),
 

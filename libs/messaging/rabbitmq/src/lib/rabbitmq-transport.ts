@@ -12,7 +12,7 @@ import {
   type Transport,
   type TransportStatus,
 } from '@shopbus/messaging-core';
-import { BrokerConnection } from './connection/broker-connection';
+import { BrokerConnection, type BrokerConnectionOptions } from './connection/broker-connection';
 import { QueueConsumer } from './consuming/queue-consumer';
 import { DeadLetterQueues } from './dead-letters/dead-letter-queues';
 import { toPublishOptions } from './publishing/amqp-message-codec';
@@ -56,24 +56,51 @@ export class RabbitMqTransport implements Transport {
     const repair = (error: Error) => this.repairTopologyAfter(error);
     this.publisher = new ConfirmedPublisher(this.logger, 'publisher', undefined, repair);
     this.requester = new DirectReplyRequester(this.logger, repair);
-    const connection = (role: string, setUp: (model: ChannelModel) => Promise<void>) =>
+    const connection = (
+      role: string,
+      events: Pick<BrokerConnectionOptions, 'setUp' | 'onUp' | 'onDown'>,
+    ) =>
       new BrokerConnection({
         url: options.url,
         name: `${options.connectionName ?? 'shopbus'} (${role})`,
         heartbeatSeconds: options.heartbeatSeconds ?? 10,
         reconnect: options.reconnect ?? {},
         logger: this.logger,
-        setUp,
+        ...events,
       });
-    this.publishing = connection('publish', async (model) => {
-      await declareTopology(model, this.topology());
-      await this.publisher.attach(model);
-      await this.requester.publisher.attach(model);
+    // Consumers run only while the publishing connection is up: a handler's replies, retries and
+    // dead letters go out through it. Consuming on without it would fail every message in turn
+    // (requeued once, then rejected to the dead-letter queue) until it is back; instead the
+    // consumers let go of their channels (the broker puts their unacked messages back) and
+    // attach again once it is.
+    this.publishing = connection('publish', {
+      setUp: async (model) => {
+        await declareTopology(model, this.topology());
+        await this.publisher.attach(model);
+        await this.requester.publisher.attach(model);
+      },
+      onUp: () => {
+        const consuming = this.consuming.current;
+        if (!consuming) return;
+        this.attachConsumers(consuming).catch((error: Error) =>
+          // Each consumer whose channel failed re-attaches by itself (QueueConsumer.recover).
+          this.logger.warn('could not attach every consumer yet', { error: error.message }),
+        );
+      },
+      onDown: () => {
+        for (const consumer of this.consumers) void consumer.detach();
+      },
     });
-    this.consuming = connection('consume', async (model) => {
-      await declareTopology(model, this.topology());
-      for (const consumer of this.consumers) await consumer.attach(model);
+    this.consuming = connection('consume', {
+      setUp: async (model) => {
+        await declareTopology(model, this.topology());
+        if (this.publishing.current) await this.attachConsumers(model);
+      },
     });
+  }
+
+  private async attachConsumers(model: ChannelModel): Promise<void> {
+    for (const consumer of this.consumers) await consumer.attach(model);
   }
 
   /** True while both connections are up and fully set up. */
@@ -201,14 +228,18 @@ export class RabbitMqTransport implements Transport {
       this.logger,
       async () => {
         const current = this.consuming.current;
-        if (!current) throw new TransportDisconnectedError('not connected');
+        // Without the publishing connection, its return attaches every consumer.
+        if (!current || !this.publishing.current) {
+          throw new TransportDisconnectedError('not connected');
+        }
         // The queue may have been deleted: declaring is idempotent and brings it back.
         await declareTopology(current, topology);
         await consumer.attach(current);
       },
     );
     this.consumers.add(consumer);
-    await consumer.attach(model);
+    // Without the publishing connection it attaches once that is back (see the constructor).
+    if (this.publishing.current) await consumer.attach(model);
     return {
       stop: async () => {
         this.consumers.delete(consumer);

@@ -11,6 +11,9 @@ export interface BrokerConnectionOptions {
   logger: MessagingLogger;
   /** Runs on every (re)connection before the connection counts as up: declarations, channels. */
   setUp(model: ChannelModel): Promise<void>;
+  /** Called once the connection is up (set up), and when it is lost. */
+  onUp?(model: ChannelModel): void;
+  onDown?(): void;
 }
 
 /**
@@ -79,9 +82,11 @@ export class BrokerConnection {
         logger.info('the broker unblocked publishing', { connection: name });
       });
       logger.info('connected to RabbitMQ', { connection: name });
+      this.options.onUp?.(model);
     });
     recovering.on('disconnect', (error: Error) => {
       this.model = undefined;
+      this.options.onDown?.();
       logger.warn('lost the RabbitMQ connection; reconnecting', {
         connection: name,
         error: error.message,

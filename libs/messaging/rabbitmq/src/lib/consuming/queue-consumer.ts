@@ -54,6 +54,8 @@ export class QueueConsumer {
   private stopping = false;
   private recovering = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Counts detach() calls: an attach that started before one must not take effect. */
+  private generation = 0;
 
   constructor(
     readonly endpoint: EndpointSpec,
@@ -70,20 +72,28 @@ export class QueueConsumer {
     return this.channel !== undefined && this.consumerTag !== undefined;
   }
 
-  /** Starts consuming on `connection`; does nothing when it already does (or is about to). */
+  /**
+   * Starts consuming on `connection`; does nothing when it already does. An attach under way is
+   * waited for first (it may have been detached meanwhile: then this one attaches again).
+   */
   attach(connection: ChannelModel): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    if (this.attaching) return this.attaching;
+    if (this.attaching) {
+      const again = () => this.attach(connection);
+      return this.attaching.then(again, again);
+    }
     if (this.channel && this.connection === connection) return Promise.resolve();
-    this.attaching = this.attachTo(connection).finally(() => {
+    this.attaching = this.attachTo(connection, this.generation).finally(() => {
       this.attaching = undefined;
     });
     return this.attaching;
   }
 
-  private async attachTo(connection: ChannelModel): Promise<void> {
+  private async attachTo(connection: ChannelModel, generation: number): Promise<void> {
     this.connection = connection;
     const channel = await connection.createChannel();
+    // detach() ran while this channel was being opened: it must not start consuming.
+    const detached = () => generation !== this.generation;
     channel.on('error', (error: Error) =>
       this.logger.warn('consumer channel error', {
         queue: this.endpoint.queue,
@@ -97,6 +107,10 @@ export class QueueConsumer {
       this.scheduleRecovery('consumer channel closed');
     });
     await channel.prefetch(this.endpoint.prefetch);
+    if (detached()) {
+      await channel.close().catch(() => undefined);
+      return;
+    }
     this.channel = channel;
     const acks = new ChannelAcks(channel);
     this.acks = acks;
@@ -105,6 +119,10 @@ export class QueueConsumer {
       (message) => this.onDelivery(channel, acks, message),
       { noAck: false },
     );
+    if (detached()) {
+      await channel.close().catch(() => undefined);
+      return;
+    }
     this.consumerTag = consumerTag;
   }
 
@@ -165,6 +183,9 @@ export class QueueConsumer {
       .then(
         () => acks.ack(message),
         (error: unknown) => {
+          // Detached meanwhile (the publishing connection went): the closed channel returned the
+          // message to the queue, and nothing more is to be settled here.
+          if (this.channel !== channel) return;
           if (!message.fields.redelivered) {
             this.logger.warn('message not settled; returned to the queue once', {
               queue: this.endpoint.queue,
@@ -240,6 +261,22 @@ export class QueueConsumer {
           copy({ ...faultHeaders(fault, queue), [FAULT_HEADERS.redeliveryCount]: redeliveryCount }),
         ),
     };
+  }
+
+  /**
+   * Lets go of the channel at once, without waiting for running handlers: the broker puts every
+   * unacknowledged message back (marked redelivered), and the handlers still running find their
+   * settles refused (harmless). For when the consumer cannot settle anything anyway (the
+   * publishing connection is gone); `attach` takes it up again.
+   */
+  async detach(): Promise<void> {
+    this.generation += 1;
+    const channel = this.channel;
+    // Cleared first, so that the channel's close is not taken for a failure to recover from.
+    this.channel = undefined;
+    this.consumerTag = undefined;
+    this.acks = undefined;
+    await channel?.close().catch(() => undefined);
   }
 
   /** Stops taking messages, waits for running handlers (and their acks), closes the channel. */
