@@ -30,7 +30,7 @@ const { values: options, positionals } = parseArgs({
 });
 
 /** Who a frame belongs to: `@prisma/client`, `libs/messaging/core`, `apps/order`, `node`, … */
-export function ownerOf(frame: ProfileNode['callFrame']): string {
+function ownerOf(frame: ProfileNode['callFrame']): string {
   const { url, functionName } = frame;
   if (!url) {
     if (functionName === '(garbage collector)') return 'GC';

@@ -77,7 +77,7 @@ export class CheckoutService {
       // A concurrent request with the same key may have won: then its answer is ours.
       const raced =
         error instanceof CartNotOpenError ||
-        (error as { code?: unknown }).code === UNIQUE_VIOLATION;
+        (error as { code?: unknown } | null | undefined)?.code === UNIQUE_VIOLATION;
       const answer = raced ? await this.answered(idempotencyKey, requestHash) : undefined;
       if (answer) return answer;
       throw error;
