@@ -1,4 +1,7 @@
+const withServices = require('../../jest.services.cjs');
+
 module.exports = {
+  ...withServices,
   displayName: 'platform',
   preset: '../../jest.preset.cjs',
   rootDir: __dirname,

@@ -5,33 +5,19 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import {
-  endpointQueueName,
-  handlerFor,
-  MessageBus,
-  type ConsumerHandle,
-  type EndpointBinding,
-  type FallbackHandler,
-  type HandlerRegistration,
-  type MessageHandler as Handler,
-  type PartitionKeyOf,
-} from '@shopbus/messaging-core';
+import { MessageBus, type ConsumerHandle } from '@shopbus/messaging-core';
+import { EndpointPlans } from './endpoint-plans';
 import { MESSAGE_HANDLER, type MessageHandlerMetadata } from './message-handler.decorator';
 import { MESSAGING_OPTIONS } from './messaging.module-definition';
 import type { MessagingModuleOptions } from './messaging-module.options';
-
-interface EndpointPlan {
-  handlers: HandlerRegistration[];
-  prefetch?: number;
-  partitionBy?: PartitionKeyOf;
-  bindings: EndpointBinding[];
-  fallback?: FallbackHandler;
-}
+import { ShopbusServer } from './microservice/shopbus-server';
+import { NestHandlerInvoker } from './pipeline/nest-handler-invoker';
 
 /**
  * Finds every `@MessageHandler` method once the application has bootstrapped, groups them by
- * queue and starts one consumer per queue. On shutdown it stops the consumers, letting handlers
- * in flight finish, and closes the transport.
+ * queue and starts one consumer per queue; each method runs inside Nest's pipeline. On shutdown
+ * it stops the consumers (the microservice strategy's too), letting handlers in flight finish,
+ * and closes the transport.
  */
 @Injectable()
 export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,64 +27,49 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly invoker: NestHandlerInvoker,
     private readonly bus: MessageBus,
+    private readonly server: ShopbusServer,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const endpoints = this.discoverEndpoints();
-    if (this.options.declaredQueues)
-      assertDeclared(this.options.declaredQueues, [...endpoints.keys()]);
-    for (const [queue, plan] of endpoints) {
-      this.consumers.push(await this.bus.subscribe({ queue, ...plan }));
+    const plans = this.discoverEndpoints();
+    if (this.options.declaredQueues) {
+      // `@EventPattern` handlers are registered with the strategy before the application boots
+      // (when the microservice is connected), so both styles are checked together.
+      assertDeclared(this.options.declaredQueues, [...plans.queues, ...this.server.plan().queues]);
+    }
+    for (const endpoint of plans.endpoints) {
+      this.consumers.push(await this.bus.subscribe(endpoint));
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await Promise.all([...this.consumers.map((consumer) => consumer.stop()), this.server.close()]);
     this.consumers = [];
     await this.options.transport.close();
   }
 
-  private discoverEndpoints(): Map<string, EndpointPlan> {
-    const endpoints = new Map<string, EndpointPlan>();
+  private discoverEndpoints(): EndpointPlans {
+    const plans = new EndpointPlans(this.options);
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-        const target = instance[method] as (...args: unknown[]) => Promise<unknown>;
         const metadata = this.reflector.get<MessageHandlerMetadata | undefined>(
           MESSAGE_HANDLER,
-          target,
+          instance[method] as () => unknown,
         );
         if (!metadata) continue;
-        const { contract } = metadata;
-        const queue =
-          metadata.queue ??
-          (contract ? endpointQueueName(this.options.serviceName, contract.type) : undefined);
-        if (!queue) throw new Error(`${method}: a fallback handler must name its queue`);
-        const plan = endpoints.get(queue) ?? { handlers: [], bindings: [] };
-        if (contract) {
-          plan.handlers.push(
-            handlerFor(contract, target.bind(instance) as Handler<typeof contract>),
-          );
-        } else if (plan.fallback) {
-          throw new Error(`Two fallback handlers for queue "${queue}"`);
-        } else {
-          plan.fallback = target.bind(instance) as FallbackHandler;
+        try {
+          plans.add(metadata.contract, this.invoker.wrap(instance, method), metadata);
+        } catch (error) {
+          throw new Error(`${wrapper.name}.${method}: ${(error as Error).message}`);
         }
-        plan.bindings.push(
-          ...(metadata.bindings ?? []).map((binding) => ({
-            ...binding,
-            exchange: this.options.exchangeNames?.[binding.exchange] ?? binding.exchange,
-          })),
-        );
-        plan.prefetch = metadata.prefetch ?? plan.prefetch ?? this.options.defaultPrefetch;
-        plan.partitionBy = metadata.partitionBy ?? plan.partitionBy;
-        endpoints.set(queue, plan);
       }
     }
-    return endpoints;
+    return plans;
   }
 }
 

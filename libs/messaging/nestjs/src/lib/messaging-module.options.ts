@@ -1,4 +1,5 @@
 import type {
+  AnyContract,
   ConsumeMiddleware,
   MessagingLogger,
   RecoverabilityPolicy,
@@ -26,6 +27,11 @@ export interface MessagingModuleOptions {
    * binds to `shop.events` (or to a test run's own exchange).
    */
   exchangeNames?: Readonly<Record<string, string>>;
+  /**
+   * The contracts `@EventPattern`/`@MessagePattern` patterns may name (a pattern that is one's
+   * type is validated by it); other patterns carry unchecked JSON. Default none.
+   */
+  contracts?: readonly AnyContract[];
   /**
    * The queues this service says it consumes (e.g. from its manifest). When given, the module
    * refuses to start if its handlers consume any other set, naming the difference, so that a

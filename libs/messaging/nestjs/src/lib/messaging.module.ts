@@ -5,10 +5,13 @@ import { ConfigurableModuleClass, MESSAGING_OPTIONS } from './messaging.module-d
 import type { MessagingModuleOptions } from './messaging-module.options';
 import { MessagingExplorer } from './messaging-explorer';
 import { nestMessagingLogger } from './nest-messaging-logger';
+import { ShopbusServer } from './microservice/shopbus-server';
+import { NestHandlerInvoker } from './pipeline/nest-handler-invoker';
 
 /**
  * Connects the service to the broker before anything can inject the MessageBus (so a bus is
- * always ready to use), discovers `@MessageHandler` methods, and shuts messaging down last.
+ * always ready to use), discovers `@MessageHandler` methods, provides the `ShopbusServer`
+ * strategy for `@EventPattern`/`@MessagePattern` handlers, and shuts messaging down last.
  * Call `app.enableShutdownHooks()` so that SIGTERM drains handlers before the process exits.
  */
 @Module({
@@ -28,8 +31,15 @@ import { nestMessagingLogger } from './nest-messaging-logger';
         });
       },
     },
+    {
+      provide: ShopbusServer,
+      inject: [MessageBus, MESSAGING_OPTIONS],
+      useFactory: (bus: MessageBus, options: MessagingModuleOptions) =>
+        new ShopbusServer(bus, options),
+    },
+    NestHandlerInvoker,
     MessagingExplorer,
   ],
-  exports: [MessageBus],
+  exports: [MessageBus, ShopbusServer],
 })
 export class MessagingModule extends ConfigurableModuleClass {}

@@ -57,10 +57,13 @@ export function databaseUnavailableReason(error: unknown): string | undefined {
 /**
  * Overload and a database restart are not a server bug: the client gets 503 with Retry-After
  * (and load balancers back off) instead of a 500. Everything else goes to Nest's own handling.
+ * Global filters also see message handlers' errors (they run in Nest's pipeline): those are
+ * passed on untouched, for the messaging library's recoverability to retry or dead-letter.
  */
 @Catch()
 export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   override catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
     const reason = databaseUnavailableReason(error);
     if (!reason) return super.catch(error, host);
     const response = host.switchToHttp().getResponse<{

@@ -9,10 +9,14 @@ const REASONS: Record<DomainError['status'], string> = {
   504: 'Gateway Timeout',
 };
 
-/** Answers a DomainError with its status and message, in Nest's usual error shape. */
+/**
+ * Answers a DomainError with its status and message, in Nest's usual error shape. A message
+ * handler's DomainError (outside HTTP) is passed on to the messaging library untouched.
+ */
 @Catch(DomainError)
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
     host
       .switchToHttp()
       .getResponse<{ status(code: number): { json(body: unknown): void } }>()
