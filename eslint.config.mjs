@@ -115,6 +115,8 @@ const boundaries = {
         'type:contracts',
         'type:messaging-core',
         'type:messaging-adapter',
+        // bench:peers measures the handlers behind Nest's pipeline.
+        'type:messaging-nestjs',
         'type:manifest',
         // The benchmarks' statistics live with the other test helpers.
         'type:testing',

@@ -1,8 +1,9 @@
 /**
  * `npm run bench:peers`: the messaging library against what a Node team would otherwise use, in
  * one run on one broker: plain amqplib (the floor; bare, and with the properties and headers
- * shopbus writes), shopbus, NestJS's RMQ transport and
- * @golevelup/nestjs-rabbitmq. Each gets a durable classic queue of its own, the same ~300-byte
+ * shopbus writes), shopbus, NestJS's RMQ transport,
+ * @golevelup/nestjs-rabbitmq, and shopbus behind Nest (a `@MessageHandler` method and an
+ * `@EventPattern` handler on the ShopbusServer strategy, both inside Nest's pipeline). Each gets a durable classic queue of its own, the same ~300-byte
  * message, persistent, publisher confirms awaited per window of 1000, prefetch 100, ack after the
  * handler. Per contender and round: confirmed publish throughput, consume throughput (the
  * messages it just published, first delivery to last), CPU of this process per message for each,
@@ -20,6 +21,7 @@ import { Golevelup } from './contenders/golevelup';
 import { NestRmq } from './contenders/nest-rmq';
 import { PlainAmqplib } from './contenders/plain-amqplib';
 import { Shopbus } from './contenders/shopbus';
+import { ShopbusNest } from './contenders/shopbus-nest';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const messages = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -125,10 +127,16 @@ function printResults(contenders: Contender[], figures: Map<Contender, Figures>)
         `${contender.guarantees} |`,
     );
   }
-  const [shopbus, golevelup] = [contenders[2], contenders[4]];
+  const [shopbus, golevelup, decorator, strategy] = [2, 4, 5, 6].map((index) => contenders[index]);
+  const consumeRatio = (a: Contender, b: Contender) =>
+    `${(of(a, 'consume') / of(b, 'consume')).toFixed(2)}×`;
   console.log(
     `\nshopbus vs ${golevelup.name}: publish ${(of(shopbus, 'publish') / of(golevelup, 'publish')).toFixed(2)}×, ` +
-      `consume ${(of(shopbus, 'consume') / of(golevelup, 'consume')).toFixed(2)}×`,
+      `consume ${consumeRatio(shopbus, golevelup)}`,
+  );
+  console.log(
+    `Nest paths, consume: ${decorator.name} ${consumeRatio(decorator, shopbus)} of the bare bus, ` +
+      `${strategy.name} ${consumeRatio(strategy, shopbus)} of the bare bus and ${consumeRatio(strategy, decorator)} of the decorator path`,
   );
 }
 
@@ -139,6 +147,8 @@ async function main(): Promise<void> {
     new Shopbus(),
     new NestRmq(),
     new Golevelup(),
+    new ShopbusNest('decorator'),
+    new ShopbusNest('strategy'),
   ];
   const only = process.env.BENCH_ONLY;
   const contenders = only ? everyone.filter((c) => c.name.startsWith(only)) : everyone;

@@ -15,13 +15,12 @@ export class ShippingModule {
     return {
       module: ShippingModule,
       imports: serviceInfrastructure(config, () => prisma.$queryRaw`SELECT 1`, tuning),
-      controllers: [ShipmentsController],
+      // The message handlers are controllers too: shipping uses Nest's microservice style.
+      controllers: [ShipmentsController, ShippingRequestsHandler, CourierHandler],
       providers: [
         { provide: SHIPPING_CONFIG, useValue: config },
         { provide: ShippingPrisma, useValue: prisma },
         ShipmentsService,
-        ShippingRequestsHandler,
-        CourierHandler,
       ],
       exports: [ShippingPrisma],
     };

@@ -10,7 +10,7 @@ import {
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 import { PREFETCH, type BenchPayload, type Contender } from '../contender';
 
-const BenchMessage = defineCommand(
+export const BenchMessage = defineCommand(
   'bench.message',
   z.object({ n: z.number(), sentAt: z.number(), orderId: z.string(), note: z.string() }),
 );
@@ -22,14 +22,14 @@ const BenchMessage = defineCommand(
  * methods resolve to the same `bus.subscribe`.
  */
 export class Shopbus implements Contender {
-  readonly name = 'shopbus';
-  readonly guarantees =
+  readonly name: string = 'shopbus';
+  readonly guarantees: string =
     'confirms, mandatory (unroutable is an error), ack after handler, schema validation, retries then DLQ with the reason';
   private transport!: RabbitMqTransport;
   private bus!: MessageBus;
   private admin!: ChannelModel;
-  private queue = '';
-  private readonly exchanges = {
+  protected queue = '';
+  protected readonly exchanges = {
     eventsExchange: `bench-peers.${process.pid}.events`,
     commandsExchange: `bench-peers.${process.pid}.commands`,
     deadLetterExchange: `bench-peers.${process.pid}.dead-letter`,

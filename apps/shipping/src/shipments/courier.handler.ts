@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { CourierDeliver, CourierDispatch } from '@shopbus/contracts';
 import type { PayloadOf } from '@shopbus/messaging-core';
-import { MessageHandler } from '@shopbus/messaging-nestjs';
 import { ShipmentStateError } from './shipment-errors';
 import { COURIER_QUEUE, ShipmentsService } from './shipments.service';
 
@@ -11,19 +11,19 @@ import { COURIER_QUEUE, ShipmentsService } from './shipments.service';
  * shipment is already past (cancelled, or moved by hand through the REST API) is skipped: the
  * steps' conditional updates make a duplicate delivery harmless without an inbox record.
  */
-@Injectable()
+@Controller()
 export class CourierHandler {
   private readonly logger = new Logger(CourierHandler.name);
 
   constructor(private readonly shipments: ShipmentsService) {}
 
-  @MessageHandler(CourierDispatch, { queue: COURIER_QUEUE })
-  async dispatch({ shipmentId }: PayloadOf<typeof CourierDispatch>): Promise<void> {
+  @EventPattern(CourierDispatch.type, { queue: COURIER_QUEUE })
+  async dispatch(@Payload() { shipmentId }: PayloadOf<typeof CourierDispatch>): Promise<void> {
     await this.skipIfPast(() => this.shipments.dispatch(shipmentId));
   }
 
-  @MessageHandler(CourierDeliver, { queue: COURIER_QUEUE })
-  async deliver({ shipmentId }: PayloadOf<typeof CourierDeliver>): Promise<void> {
+  @EventPattern(CourierDeliver.type, { queue: COURIER_QUEUE })
+  async deliver(@Payload() { shipmentId }: PayloadOf<typeof CourierDeliver>): Promise<void> {
     await this.skipIfPast(() => this.shipments.deliver(shipmentId));
   }
 

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CANCEL_SHIPMENT_QUEUE,
   CancelShipment,
@@ -6,14 +7,20 @@ import {
   QuoteShipping,
 } from '@shopbus/contracts';
 import type { MessageContext, PayloadOf, ResponseOf } from '@shopbus/messaging-core';
-import { MessageHandler } from '@shopbus/messaging-nestjs';
 import { Inbox } from '@shopbus/messaging-outbox';
 import { quoteFor } from '../rates/shipping-rates';
 import { ShippingPrisma } from '../shipping-prisma.service';
 import { ShipmentsService } from './shipments.service';
 
-/** What other services ask of shipping: quotes (request/response), shipments and cancellations. */
-@Injectable()
+/**
+ * What other services ask of shipping: quotes (request/response), shipments and cancellations.
+ *
+ * Written in Nest's microservice style, to show it beside the `@MessageHandler` style of the
+ * other services: `@MessagePattern` answers a query, `@EventPattern` takes a command (or an
+ * event), and the extras name the endpoint. The ShopbusServer strategy runs them on the same
+ * bus, with the same validation by contract, retries and dead-letter queues.
+ */
+@Controller()
 export class ShippingRequestsHandler {
   private readonly logger = new Logger(ShippingRequestsHandler.name);
 
@@ -23,18 +30,17 @@ export class ShippingRequestsHandler {
     private readonly inbox: Inbox,
   ) {}
 
-  @MessageHandler(QuoteShipping, { queue: 'shipping.quote' })
-  async quote({
-    country,
-    itemCount,
-  }: PayloadOf<typeof QuoteShipping>): Promise<ResponseOf<typeof QuoteShipping>> {
+  @MessagePattern(QuoteShipping.type, { queue: 'shipping.quote' })
+  async quote(
+    @Payload() { country, itemCount }: PayloadOf<typeof QuoteShipping>,
+  ): Promise<ResponseOf<typeof QuoteShipping>> {
     return quoteFor(country, itemCount);
   }
 
-  @MessageHandler(CreateShipment, { queue: 'shipping.create-shipment' })
+  @EventPattern(CreateShipment.type, { queue: 'shipping.create-shipment' })
   async createShipment(
-    command: PayloadOf<typeof CreateShipment>,
-    context: MessageContext,
+    @Payload() command: PayloadOf<typeof CreateShipment>,
+    @Ctx() context: MessageContext,
   ): Promise<void> {
     await this.inbox.handleOnce(this.prisma.sql, context, 'shipping.create-shipment', (tx) =>
       this.shipments.create(tx, command),
@@ -42,10 +48,10 @@ export class ShippingRequestsHandler {
   }
 
   /** Arrives straight on this queue through the default exchange: the saga names the queue. */
-  @MessageHandler(CancelShipment, { queue: CANCEL_SHIPMENT_QUEUE })
+  @EventPattern(CancelShipment.type, { queue: CANCEL_SHIPMENT_QUEUE })
   async cancelShipment(
-    { orderId, reason }: PayloadOf<typeof CancelShipment>,
-    context: MessageContext,
+    @Payload() { orderId, reason }: PayloadOf<typeof CancelShipment>,
+    @Ctx() context: MessageContext,
   ): Promise<void> {
     await this.inbox.handleOnce(
       this.prisma.sql,

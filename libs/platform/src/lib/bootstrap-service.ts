@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ShopbusServer } from '@shopbus/messaging-nestjs';
 import { Logger } from 'nestjs-pino';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
@@ -20,6 +21,11 @@ export interface ServiceDescription {
  * What every service's HTTP side shares: text Postgres cannot store refused (a 400), request
  * bodies validated (unknown fields refused, so a typo is a 400, not a silently ignored value), OpenAPI at /docs, pino as the logger, and
  * shutdown hooks so that SIGTERM drains message handlers and the relay before the process exits.
+ *
+ * It also connects the shopbus transport strategy, so that `@EventPattern`/`@MessagePattern`
+ * controllers run beside `@MessageHandler` providers. The strategy inherits the application's
+ * configuration: the global filters pass message handlers' errors on untouched, and the pipes
+ * apply to `@Payload()` as they do to request bodies. Start it with `startService`.
  */
 export function configureService(app: INestApplication, description: ServiceDescription): void {
   app.useLogger(app.get(Logger));
@@ -33,6 +39,7 @@ export function configureService(app: INestApplication, description: ServiceDesc
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
   app.enableShutdownHooks();
+  app.connectMicroservice({ strategy: app.get(ShopbusServer) }, { inheritAppConfig: true });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -44,6 +51,15 @@ export function configureService(app: INestApplication, description: ServiceDesc
   SwaggerModule.setup('docs', app, document);
 }
 
+/**
+ * Initialises a configured service, then starts its `@EventPattern` handlers: initialised first,
+ * so that the check of the declared queues sees both handler styles before anything consumes.
+ */
+export async function startService(app: INestApplication): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
+}
+
 /** Creates, configures and starts a service on its port. */
 export async function bootstrapService(
   module: Type<unknown> | DynamicModule,
@@ -52,6 +68,7 @@ export async function bootstrapService(
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
   configureService(app, description);
+  await startService(app);
   await app.listen(port);
   return app;
 }

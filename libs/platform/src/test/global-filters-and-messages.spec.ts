@@ -1,8 +1,9 @@
-import { Injectable, type INestApplication } from '@nestjs/common';
+import { Controller, Injectable, type INestApplication } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { defineEvent, silentLogger } from '@shopbus/messaging-core';
 import { MessageBus } from '@shopbus/messaging-core';
-import { MessageHandler, MessagingModule } from '@shopbus/messaging-nestjs';
+import { MessageHandler, MessagingModule, ShopbusServer } from '@shopbus/messaging-nestjs';
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 import { BrokerAdmin, rabbitmqUrl, uniqueName } from '@shopbus/testing';
 import { z } from 'zod';
@@ -11,20 +12,34 @@ import { DomainError } from '../lib/http/domain-error';
 import { DomainErrorFilter } from '../lib/http/domain-error.filter';
 
 const StockCounted = defineEvent('test.stock-counted', z.object({ sku: z.string() }));
+const StockMoved = defineEvent('test.stock-moved', z.object({ sku: z.string() }));
+
+function failFor(sku: string): never {
+  if (sku === 'domain') throw new DomainError(`sku ${sku} is unknown`, 404);
+  if (sku === 'database') throw Object.assign(new Error('the pool is dry'), { code: 'P2028' });
+  throw new TypeError(`cannot count ${sku}`);
+}
 
 @Injectable()
 class FailingCount {
   @MessageHandler(StockCounted)
   async count({ sku }: { sku: string }): Promise<void> {
-    if (sku === 'domain') throw new DomainError(`sku ${sku} is unknown`, 404);
-    if (sku === 'database') throw Object.assign(new Error('the pool is dry'), { code: 'P2028' });
-    throw new TypeError(`cannot count ${sku}`);
+    failFor(sku);
+  }
+}
+
+/** The same, in the microservice style, behind the strategy that inherits the app's filters. */
+@Controller()
+class FailingMove {
+  @EventPattern(StockMoved.type)
+  async move(@Payload() { sku }: { sku: string }): Promise<void> {
+    failFor(sku);
   }
 }
 
 describe('a service’s global HTTP filters and its message handlers', () => {
   const service = uniqueName('filters');
-  const queue = `${service}.${StockCounted.type}`;
+  const queueOf = (type: string) => `${service}.${type}`;
   const exchanges = {
     eventsExchange: uniqueName('events'),
     commandsExchange: uniqueName('commands'),
@@ -35,7 +50,13 @@ describe('a service’s global HTTP filters and its message handlers', () => {
 
   beforeAll(async () => {
     admin = await BrokerAdmin.connect();
-    admin.track({ exchanges: Object.values(exchanges), queues: [queue, `${queue}.dlq`] });
+    admin.track({
+      exchanges: Object.values(exchanges),
+      queues: [StockCounted, StockMoved].flatMap(({ type }) => [
+        queueOf(type),
+        `${queueOf(type)}.dlq`,
+      ]),
+    });
     const moduleRef = await Test.createTestingModule({
       imports: [
         MessagingModule.forRoot({
@@ -46,10 +67,12 @@ describe('a service’s global HTTP filters and its message handlers', () => {
             logger: silentLogger,
           }),
           recoverability: { immediateAttempts: 1, redeliveryDelaysMs: [] },
+          contracts: [StockCounted, StockMoved],
           logger: silentLogger,
         }),
       ],
       providers: [FailingCount],
+      controllers: [FailingMove],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     // As configureService registers them: they apply to every handler Nest runs.
@@ -57,7 +80,10 @@ describe('a service’s global HTTP filters and its message handlers', () => {
       new DatabaseUnavailableFilter(app.getHttpAdapter()),
       new DomainErrorFilter(),
     );
+    // As configureService connects it: the strategy inherits the application's filters.
+    app.connectMicroservice({ strategy: app.get(ShopbusServer) }, { inheritAppConfig: true });
     await app.init();
+    await app.startAllMicroservices();
   });
   afterAll(async () => {
     await app.close();
@@ -65,14 +91,38 @@ describe('a service’s global HTTP filters and its message handlers', () => {
   });
 
   it.each([
-    ['a programming error', 'typo', 'TypeError', 'cannot count typo'],
-    ['a domain error', 'domain', 'DomainError', 'sku domain is unknown'],
-    ['a busy database', 'database', 'Error', 'the pool is dry'],
+    [
+      'a programming error',
+      '@MessageHandler',
+      StockCounted,
+      'typo',
+      'TypeError',
+      'cannot count typo',
+    ],
+    [
+      'a domain error',
+      '@MessageHandler',
+      StockCounted,
+      'domain',
+      'DomainError',
+      'sku domain is unknown',
+    ],
+    ['a busy database', '@MessageHandler', StockCounted, 'database', 'Error', 'the pool is dry'],
+    ['a programming error', '@EventPattern', StockMoved, 'typo', 'TypeError', 'cannot count typo'],
+    [
+      'a domain error',
+      '@EventPattern',
+      StockMoved,
+      'domain',
+      'DomainError',
+      'sku domain is unknown',
+    ],
+    ['a busy database', '@EventPattern', StockMoved, 'database', 'Error', 'the pool is dry'],
   ])(
-    '%s in a handler passes them untouched: dead-lettered with its own type and message',
-    async (_, sku, type, message) => {
-      await app.get(MessageBus).publish(StockCounted, { sku });
-      const [dead] = await admin.nextMessages(`${queue}.dlq`);
+    '%s in a %s handler passes them untouched: dead-lettered with its own type and message',
+    async (_, _style, contract, sku, type, message) => {
+      await app.get(MessageBus).publish(contract, { sku });
+      const [dead] = await admin.nextMessages(`${queueOf(contract.type)}.dlq`);
       expect(dead.properties.headers).toMatchObject({
         'fault-type': type,
         'fault-message': message,

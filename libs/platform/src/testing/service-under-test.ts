@@ -2,7 +2,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createTestVhost, TestDatabase, type TestVhost } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
-import { configureService } from '../lib/bootstrap-service';
+import { configureService, startService } from '../lib/bootstrap-service';
 
 export interface ServiceUnderTestOptions<C extends ServiceConfig> {
   /** Names the test database. */
@@ -64,7 +64,7 @@ export async function startServiceUnderTest<C extends ServiceConfig>(
     }).compile();
     app = moduleRef.createNestApplication({ bufferLogs: true });
     configureService(app, { title: options.name, description: 'under test' });
-    await app.init();
+    await startService(app);
   } catch (error) {
     // Nothing of a service that failed to start may outlive the test.
     await cleanUp();

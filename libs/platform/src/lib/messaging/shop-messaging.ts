@@ -1,4 +1,4 @@
-import { shopExchanges } from '@shopbus/contracts';
+import { shopContracts, shopExchanges } from '@shopbus/contracts';
 import type { RecoverabilityPolicy } from '@shopbus/messaging-core';
 import { MessagingModule, nestMessagingLogger } from '@shopbus/messaging-nestjs';
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
@@ -32,6 +32,7 @@ export function shopMessaging(config: ServiceConfig, options: ShopMessagingOptio
       ...(config.redeliveryDelaysMs && { redeliveryDelaysMs: config.redeliveryDelaysMs }),
       ...options.recoverability,
     },
+    contracts: shopContracts,
     // Handlers bind with { exchange: 'events' | 'audit' | 'notifications' | … }.
     exchangeNames: { ...exchanges },
     declaredQueues: config.manifest.queues,
