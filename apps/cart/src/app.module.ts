@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceInfrastructure, type ServiceTuning } from '@shopbus/platform';
 import type { CartConfig } from './config';
-import { AbandonmentHandler } from './carts/abandonment.handler';
+import { AbandonIdleCart } from './carts/abandon-idle-cart.handler';
 import { CartsController } from './carts/carts.controller';
 import { CartsService } from './carts/carts.service';
 import { CheckoutService } from './carts/checkout.service';
@@ -15,14 +15,19 @@ export class CartModule {
     const prisma = new CartPrisma(config.databaseUrl);
     return {
       module: CartModule,
-      imports: serviceInfrastructure(config, () => prisma.$queryRaw`SELECT 1`, tuning),
+      imports: serviceInfrastructure(
+        config,
+        // Prisma's transactions: the abandonment check uses the model API.
+        { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma },
+        tuning,
+      ),
       controllers: [ProductsController, CartsController],
       providers: [
         { provide: CART_CONFIG, useValue: config },
         { provide: CartPrisma, useValue: prisma },
         CartsService,
         CheckoutService,
-        AbandonmentHandler,
+        AbandonIdleCart,
       ],
       exports: [CartPrisma],
     };

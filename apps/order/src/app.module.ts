@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceInfrastructure, type ServiceTuning } from '@shopbus/platform';
 import type { OrderConfig } from './config';
-import { FulfilmentHandler } from './fulfilment/fulfilment.handler';
+import { AdvanceOrderFulfilment } from './fulfilment/advance-order-fulfilment.handler';
 import { FulfilmentService } from './fulfilment/fulfilment.service';
-import { PlaceOrderHandler } from './fulfilment/place-order.handler';
+import { PlaceOrderWhenCartCheckedOut } from './fulfilment/place-order-when-cart-checked-out.handler';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
 import { OrderPrisma } from './order-prisma.service';
@@ -15,15 +15,19 @@ export class OrderModule {
     const prisma = new OrderPrisma(config.databaseUrl);
     return {
       module: OrderModule,
-      imports: serviceInfrastructure(config, () => prisma.$queryRaw`SELECT 1`, tuning),
+      imports: serviceInfrastructure(
+        config,
+        { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma.sql },
+        tuning,
+      ),
       controllers: [OrdersController],
       providers: [
         { provide: ORDER_CONFIG, useValue: config },
         { provide: OrderPrisma, useValue: prisma },
         OrdersService,
         FulfilmentService,
-        PlaceOrderHandler,
-        FulfilmentHandler,
+        PlaceOrderWhenCartCheckedOut,
+        AdvanceOrderFulfilment,
       ],
       exports: [OrderPrisma],
     };

@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceInfrastructure, type ServiceTuning } from '@shopbus/platform';
 import type { ShippingConfig } from './config';
-import { CourierHandler } from './shipments/courier.handler';
+import { AdvanceShipmentOnCourierStep } from './shipments/advance-shipment-on-courier-step.handler';
+import { AnswerShippingQuote } from './shipments/answer-shipping-quote.handler';
+import { CancelShipmentOnCommand } from './shipments/cancel-shipment-on-command.handler';
+import { CreateShipmentOnCommand } from './shipments/create-shipment-on-command.handler';
 import { ShipmentsController } from './shipments/shipments.controller';
 import { ShipmentsService } from './shipments/shipments.service';
-import { ShippingRequestsHandler } from './shipments/shipping-requests.handler';
 import { ShippingPrisma } from './shipping-prisma.service';
 import { SHIPPING_CONFIG } from './shipping.tokens';
 
@@ -14,9 +16,19 @@ export class ShippingModule {
     const prisma = new ShippingPrisma(config.databaseUrl);
     return {
       module: ShippingModule,
-      imports: serviceInfrastructure(config, () => prisma.$queryRaw`SELECT 1`, tuning),
+      imports: serviceInfrastructure(
+        config,
+        { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma.sql },
+        tuning,
+      ),
       // The message handlers are controllers too: shipping uses Nest's microservice style.
-      controllers: [ShipmentsController, ShippingRequestsHandler, CourierHandler],
+      controllers: [
+        ShipmentsController,
+        AnswerShippingQuote,
+        CreateShipmentOnCommand,
+        CancelShipmentOnCommand,
+        AdvanceShipmentOnCourierStep,
+      ],
       providers: [
         { provide: SHIPPING_CONFIG, useValue: config },
         { provide: ShippingPrisma, useValue: prisma },

@@ -5,6 +5,7 @@ import { Outbox } from '@shopbus/messaging-outbox';
 import { CART_CONFIG } from '../cart.tokens';
 import type { CartConfig } from '../config';
 import { CartPrisma } from '../cart-prisma.service';
+import { cartEndpoints } from '../cart.endpoints';
 import type { Prisma } from '../generated/prisma/client';
 import {
   CartNotFoundError,
@@ -15,9 +16,6 @@ import {
 import { CartView } from './cart.view';
 
 type Tx = Prisma.TransactionClient;
-
-/** The cart's own queue for its scheduled abandonment checks. */
-export const ABANDONMENT_QUEUE = 'cart.check-abandonment';
 
 const withItems = { items: { include: { product: true } } } as const;
 
@@ -83,7 +81,7 @@ export class CartsService {
           { cartId },
           {
             delayMs: this.config.abandonAfterMs,
-            destination: { queue: ABANDONMENT_QUEUE },
+            destination: { queue: cartEndpoints.checkAbandonment.queue },
           },
         );
         abandonCheck = check.messageId;

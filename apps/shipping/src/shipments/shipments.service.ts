@@ -13,6 +13,7 @@ import {
 import type { PayloadOf } from '@shopbus/messaging-core';
 import { Outbox } from '@shopbus/messaging-outbox';
 import type { PgTransaction } from '@shopbus/persistence';
+import { shippingEndpoints } from '../shipping.endpoints';
 import { SHIPPING_CONFIG } from '../shipping.tokens';
 import type { ShippingConfig } from '../config';
 import { addressProblem } from '../rates/shipping-rates';
@@ -21,9 +22,6 @@ import { ShipmentNotFoundError, ShipmentStateError } from './shipment-errors';
 
 /** Postal code for which the courier simulation never picks the shipment up (the demo's timeout). */
 export const COURIER_NEVER_COMES = '99999';
-
-/** The courier's own queue for its scheduled steps. */
-export const COURIER_QUEUE = 'shipping.courier';
 
 /**
  * Shipments and their lifecycle. Every change is written with its event in one transaction
@@ -67,7 +65,10 @@ export class ShipmentsService {
         messages.schedule(
           CourierDispatch,
           { shipmentId },
-          { delayMs: this.config.courier.dispatchAfterMs, destination: { queue: COURIER_QUEUE } },
+          {
+            delayMs: this.config.courier.dispatchAfterMs,
+            destination: { queue: shippingEndpoints.courier.queue },
+          },
         );
       }
     }
@@ -113,7 +114,10 @@ export class ShipmentsService {
         messages.schedule(
           CourierDeliver,
           { shipmentId },
-          { delayMs: this.config.courier.deliverAfterMs, destination: { queue: COURIER_QUEUE } },
+          {
+            delayMs: this.config.courier.deliverAfterMs,
+            destination: { queue: shippingEndpoints.courier.queue },
+          },
         );
       }
       await messages.write(tx);

@@ -2,11 +2,11 @@ import { defineCommand } from '@shopbus/messaging-core';
 import { z } from 'zod';
 
 /**
- * A notification to deliver, published to the notifications (headers) exchange with headers
- * `channel` (email | sms) and `priority` (normal | high): channel queues bind with x-match.
+ * Deliver a notification: a command, sent to the notifications (headers) exchange with headers
+ * `channel` (email | sms) and `priority` (normal | high); the channel queues bind with x-match.
  */
-export const NotificationRequested = defineCommand(
-  'notification.requested',
+export const DeliverNotification = defineCommand(
+  'notification.deliver',
   z.object({
     recipient: z.string(),
     subject: z.string(),

@@ -1,6 +1,6 @@
 import type { AnyContract } from '@shopbus/messaging-core';
 import { CartAbandoned, CartCheckedOut, CheckCartAbandonment } from './cart.contracts';
-import { NotificationRequested } from './notification.contracts';
+import { DeliverNotification } from './notification.contracts';
 import {
   DispatchDeadlinePassed,
   OrderCancelled,
@@ -29,7 +29,7 @@ export const shopContracts: readonly AnyContract[] = [
   CartCheckedOut,
   CartAbandoned,
   CheckCartAbandonment,
-  NotificationRequested,
+  DeliverNotification,
   OrderPlaced,
   OrderShipped,
   OrderDelivered,

@@ -12,6 +12,8 @@ export * from './lib/consuming/consume-context';
 export * from './lib/consuming/message-handler';
 export * from './lib/consuming/dispatch-to-handler';
 export * from './lib/consuming/partition-by';
+export * from './lib/consuming/endpoint-definition';
+export * from './lib/consuming/idempotency';
 export * from './lib/consuming/query-reply';
 export * from './lib/bus/message-bus';
 export * from './lib/naming/endpoint-name';

@@ -1,6 +1,7 @@
 export * from './lib/outbox';
 export * from './lib/outbox-batch';
 export * from './lib/inbox';
+export * from './lib/inbox-idempotency';
 export * from './lib/outbox-table';
 export * from './lib/sql-executor';
 export * from './lib/relay/outbox-relay';

@@ -3,7 +3,7 @@ import {
   handlerFor,
   type AnyContract,
   type Endpoint,
-  type EndpointBinding,
+  type EndpointDefinition,
   type FallbackHandler,
   type HandlerRegistration,
   type MessageHandler as Handler,
@@ -13,19 +13,19 @@ import type { MessagingModuleOptions } from './messaging-module.options';
 
 interface EndpointPlan extends Endpoint {
   handlers: HandlerRegistration[];
-  bindings: EndpointBinding[];
 }
 
-type PlanSettings = Pick<
-  MessagingModuleOptions,
-  'serviceName' | 'defaultPrefetch' | 'exchangeNames'
->;
+type PlanSettings = Pick<MessagingModuleOptions, 'serviceName' | 'defaultPrefetch'>;
+
+/** The settings every handler of one queue must agree on. */
+const SETTINGS = ['prefetch', 'partitionBy', 'bindings', 'recoverability', 'idempotent'] as const;
 
 /**
  * Groups handlers into endpoints, one per queue, whichever style declared them (`@MessageHandler`
- * or `@EventPattern`): the queue defaults to `<service>.<type>`, the first prefetch and partition
- * key given for a queue hold for all its handlers, bindings add up, and logical exchange names
- * are resolved. Two handlers of one type, or two fallbacks, on one queue are refused.
+ * or `@EventPattern`): the queue defaults to `<service>.<type>`, and a queue's settings come from
+ * its endpoint definition. Handlers of one queue that declare different settings are refused
+ * (declare the endpoint once, with `defineEndpoint`, and reference it), as are two handlers of
+ * one type, or two fallbacks, on one queue.
  */
 export class EndpointPlans {
   private readonly plans = new Map<string, EndpointPlan>();
@@ -45,7 +45,8 @@ export class EndpointPlans {
       options.queue ??
       (contract ? endpointQueueName(this.settings.serviceName, contract.type) : undefined);
     if (!queue) throw new Error('A fallback handler must name its queue');
-    const plan = this.plans.get(queue) ?? { queue, handlers: [], bindings: [] };
+    const plan = this.plans.get(queue) ?? this.newPlan(queue);
+    mergeSettings(plan, options);
     if (contract) {
       if (plan.handlers.some((handler) => handler.contract.type === contract.type)) {
         throw new Error(`Two handlers for "${contract.type}" on queue "${queue}"`);
@@ -56,14 +57,6 @@ export class EndpointPlans {
     } else {
       plan.fallback = handle as FallbackHandler;
     }
-    plan.bindings.push(
-      ...(options.bindings ?? []).map((binding) => ({
-        ...binding,
-        exchange: this.settings.exchangeNames?.[binding.exchange] ?? binding.exchange,
-      })),
-    );
-    plan.prefetch = options.prefetch ?? plan.prefetch ?? this.settings.defaultPrefetch;
-    plan.partitionBy = options.partitionBy ?? plan.partitionBy;
     this.plans.set(queue, plan);
   }
 
@@ -72,6 +65,34 @@ export class EndpointPlans {
   }
 
   get endpoints(): Endpoint[] {
-    return [...this.plans.values()];
+    return [...this.plans.values()].map((plan) => ({
+      ...plan,
+      prefetch: plan.prefetch ?? this.settings.defaultPrefetch,
+    }));
   }
+
+  private newPlan(queue: string): EndpointPlan {
+    return { queue, handlers: [] };
+  }
+}
+
+/** Takes the settings a handler declares; a setting one handler of the queue declared differently is an error. */
+function mergeSettings(plan: EndpointPlan, declared: Partial<EndpointDefinition>): void {
+  const target = plan as unknown as Record<string, unknown>;
+  for (const setting of SETTINGS) {
+    const value = declared[setting];
+    if (value === undefined) continue;
+    const current = target[setting];
+    if (current !== undefined && !sameSetting(current, value)) {
+      throw new Error(
+        `Queue "${plan.queue}": its handlers declare different ${setting} settings; ` +
+          'declare the endpoint once (defineEndpoint) and reference it from each handler',
+      );
+    }
+    target[setting] = value;
+  }
+}
+
+function sameSetting(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }

@@ -1,21 +1,14 @@
 import { SetMetadata } from '@nestjs/common';
-import type { AnyContract, EndpointBinding, PartitionKeyOf } from '@shopbus/messaging-core';
+import type { AnyContract, EndpointDefinition } from '@shopbus/messaging-core';
 
 export const MESSAGE_HANDLER = Symbol('shopbus:message-handler');
 
-export interface MessageHandlerOptions {
-  /** The queue to consume; handlers naming the same queue share it. Default `<service>.<type>`. */
-  queue?: string;
-  /** Most messages of this queue handled at once. Default: the module's defaultPrefetch. */
-  prefetch?: number;
-  /**
-   * Messages of this queue with the same key are handled one at a time, in order; the others
-   * concurrently up to the prefetch (`byCorrelationId`: one conversation at a time).
-   */
-  partitionBy?: PartitionKeyOf;
-  /** Further sources for the queue: event patterns, a fanout or headers exchange. */
-  bindings?: readonly EndpointBinding[];
-}
+/**
+ * The endpoint a handler consumes: best an endpoint value from the service's
+ * `<service>.endpoints.ts` (see `defineEndpoint`), shared by every handler of its queue. Without
+ * a queue, the handler gets one of its own, `<service>.<type>`, with the settings given here.
+ */
+export type MessageHandlerOptions = Partial<EndpointDefinition>;
 
 export interface MessageHandlerMetadata extends MessageHandlerOptions {
   /** Absent for a fallback handler: it takes every type the queue has no handler for. */
@@ -23,12 +16,14 @@ export interface MessageHandlerMetadata extends MessageHandlerOptions {
 }
 
 /**
- * Marks a provider method as the handler of one message type. The method receives the validated
- * payload and a MessageContext; for a query it returns the response. The module finds every
- * such method at start-up (no registration by hand) and consumes its queue.
+ * Marks a provider method as the handler of one message type on an endpoint. The method receives
+ * the validated payload and a MessageContext (on an idempotent endpoint, with the transaction its
+ * writes go in); for a query it returns the response. The module finds every such method at
+ * start-up (no registration by hand) and consumes its queue; the method runs inside Nest's
+ * pipeline (guards, interceptors, pipes, filters).
  *
- *     @MessageHandler(OrderPlaced)
- *     async handle(event: PayloadOf<typeof OrderPlaced>) { ... }
+ *     @MessageHandler(OrderPlaced, orderEndpoints.fulfilment)
+ *     async handle(event: PayloadOf<typeof OrderPlaced>, context: MessageContext) { ... }
  */
 export const MessageHandler = (contract: AnyContract, options: MessageHandlerOptions = {}) =>
   SetMetadata<symbol, MessageHandlerMetadata>(MESSAGE_HANDLER, { contract, ...options });
@@ -38,8 +33,8 @@ export const MessageHandler = (contract: AnyContract, options: MessageHandlerOpt
  * typed handler for, payload decoded but not validated. For pattern and fanout subscriptions,
  * where new message types appear without this service knowing their contracts (an audit log).
  *
- *     @FallbackMessageHandler({ queue: 'notification.audit', bindings: [{ exchange: 'shop.audit' }] })
+ *     @FallbackMessageHandler(notificationEndpoints.audit)
  *     async record(payload: unknown, { envelope }: MessageContext) { ... }
  */
-export const FallbackMessageHandler = (options: MessageHandlerOptions & { queue: string }) =>
+export const FallbackMessageHandler = (options: EndpointDefinition) =>
   SetMetadata<symbol, MessageHandlerMetadata>(MESSAGE_HANDLER, options);

@@ -1,6 +1,7 @@
 import type {
   AnyContract,
   ConsumeMiddleware,
+  Idempotency,
   MessagingLogger,
   RecoverabilityPolicy,
   Transport,
@@ -22,11 +23,10 @@ export interface MessagingModuleOptions {
   /** Default: the Nest logger. */
   logger?: MessagingLogger;
   /**
-   * Names a handler's bindings may use for exchanges whose real names are configuration, e.g.
-   * `{ events: 'shop.events' }`: `bindings: [{ exchange: 'events', pattern: 'order.*' }]` then
-   * binds to `shop.events` (or to a test run's own exchange).
+   * Where idempotent endpoints record what they handled, in the service's database (the outbox
+   * library's `InboxIdempotency`). Needed once any endpoint is declared `idempotent`.
    */
-  exchangeNames?: Readonly<Record<string, string>>;
+  idempotency?: Idempotency;
   /**
    * The contracts `@EventPattern`/`@MessagePattern` patterns may name (a pattern that is one's
    * type is validated by it); other patterns carry unchecked JSON. Default none.

@@ -27,6 +27,7 @@ import { NestHandlerInvoker } from './pipeline/nest-handler-invoker';
           middleware: options.middleware,
           defaultRequestTimeoutMs: options.requestTimeoutMs,
           recoverability: options.recoverability,
+          idempotency: options.idempotency,
           logger: options.logger ?? nestMessagingLogger(),
         });
       },

@@ -37,7 +37,7 @@ export class Inbox {
    */
   async handleOnce<Tx extends SqlExecutor>(
     database: TransactionRunner<Tx>,
-    context: Pick<MessageContext, 'envelope'>,
+    context: { envelope: Pick<MessageContext['envelope'], 'messageId'> },
     consumer: string,
     work: (tx: Tx) => Promise<void>,
   ): Promise<'handled' | 'duplicate'> {

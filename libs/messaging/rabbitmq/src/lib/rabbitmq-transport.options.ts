@@ -26,6 +26,13 @@ export interface RabbitMqTransportOptions {
   commandsExchange?: string;
   /** Direct exchange that routes given-up messages to each endpoint's `<queue>.dlq`. Default 'messaging.dead-letter'. */
   deadLetterExchange?: string;
+  /**
+   * Names the application uses for exchanges whose real names are configuration, e.g.
+   * `{ notifications: 'shop.notifications' }`: a destination `{ exchange: 'notifications' }` and an
+   * endpoint binding to `'notifications'` then mean `shop.notifications` (or a test run's own
+   * exchange). A name not listed is taken as the real name. Code names exchanges one way only.
+   */
+  exchangeNames?: Readonly<Record<string, string>>;
   /** Declarations beyond the two exchanges above and the endpoints' own queues. */
   topology?: Partial<Topology>;
   /** Kind of the queues declared for endpoints. Default 'classic'. */

@@ -204,7 +204,14 @@ export class RabbitMqTransport implements Transport {
     };
   }
 
-  async consume(endpoint: EndpointSpec, handler: InboundHandler): Promise<ConsumerHandle> {
+  async consume(spec: EndpointSpec, handler: InboundHandler): Promise<ConsumerHandle> {
+    const endpoint: EndpointSpec = {
+      ...spec,
+      bindings: spec.bindings?.map((binding) => ({
+        ...binding,
+        exchange: this.exchangeName(binding.exchange),
+      })),
+    };
     const topology = endpointTopology(endpoint, {
       eventsExchange: this.eventsExchange,
       commandsExchange: this.commandsExchange,
@@ -256,10 +263,15 @@ export class RabbitMqTransport implements Transport {
       return { exchange: naming.defaultExchange, routingKey: destination.queue, mandatory: true };
     }
     return {
-      exchange: destination.exchange,
+      exchange: this.exchangeName(destination.exchange),
       routingKey: destination.routingKey ?? type,
       mandatory: true,
     };
+  }
+
+  /** The real name of an exchange the application names logically (see `exchangeNames`). */
+  private exchangeName(name: string): string {
+    return this.options.exchangeNames?.[name] ?? name;
   }
 
   /** Operations on the endpoints' dead-letter queues (for admin endpoints): replays publish. */

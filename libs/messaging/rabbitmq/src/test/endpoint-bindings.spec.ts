@@ -100,4 +100,25 @@ describe('endpoint bindings and fallback handlers', () => {
     expect(await email.reach(1)).toEqual([1]);
     expect((await urgent.reach(2)).sort()).toEqual([2, 3]);
   });
+
+  it('code names an exchange logically: bindings and destinations go to the real name the transport was given', async () => {
+    const realName = uniqueName('notifications');
+    fixture.admin.track({ exchanges: [realName] });
+    await fixture.declare({ exchanges: [{ name: realName, type: 'fanout' }] });
+    const { bus } = await fixture.connectAnother('logical-names', {
+      exchangeNames: { notifications: realName },
+    });
+    const seen = new Countdown<number>();
+    await bus.subscribe({
+      queue: fixture.queueName('logical'),
+      bindings: [{ exchange: 'notifications' }],
+      handlers: [handlerFor(DoThing, async ({ n }) => seen.record(n))],
+    });
+
+    // Another service knows only the real name; this one only the logical name.
+    await fixture.bus.send(DoThing, { n: 1 }, { exchange: realName });
+    await bus.send(DoThing, { n: 2 }, { exchange: 'notifications' });
+
+    expect((await seen.reach(2)).sort()).toEqual([1, 2]);
+  });
 });

@@ -170,4 +170,27 @@ describe('recoverability: retries, delayed redelivery and the dead-letter queue'
     const [dead] = await fixture.admin.nextMessages(naming.deadLetterQueue(queue));
     expect(JSON.parse(dead.content.toString())).toEqual({ n: 0 });
   });
+
+  it('an endpoint’s own policy overrides the bus’s: its attempts and its redelivery delays', async () => {
+    const queue = fixture.queueName('own-policy');
+    fixture.admin.track({ queues: [naming.retryQueue(queue, 200)] });
+    const callTimes: number[] = [];
+    await fixture.bus.subscribe({
+      queue,
+      recoverability: { immediateAttempts: 1, redeliveryDelaysMs: [200] },
+      handlers: [
+        handlerFor(DoThing, async () => {
+          callTimes.push(Date.now());
+          throw new Error('still down');
+        }),
+      ],
+    });
+    await fixture.bus.send(DoThing, { n: 9 });
+
+    const [dead] = await fixture.admin.nextMessages(naming.deadLetterQueue(queue));
+    expect(callTimes).toHaveLength(1 * (1 + 1));
+    expect(callTimes[1] - callTimes[0]).toBeGreaterThanOrEqual(200);
+    expect(headersOf(dead)).toMatchObject({ 'fault-attempts': 2, 'redelivery-count': 1 });
+    expect(await fixture.admin.queueExists(naming.retryQueue(queue, 200))).toBe(true);
+  });
 });

@@ -1,6 +1,11 @@
 import { shopContracts, shopExchanges } from '@shopbus/contracts';
 import type { RecoverabilityPolicy } from '@shopbus/messaging-core';
 import { MessagingModule, nestMessagingLogger } from '@shopbus/messaging-nestjs';
+import {
+  InboxIdempotency,
+  type SqlExecutor,
+  type TransactionRunner,
+} from '@shopbus/messaging-outbox';
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 import type { ServiceConfig } from '../config/service-config';
 import { shopTopology } from './shop-topology';
@@ -12,9 +17,15 @@ export interface ShopMessagingOptions {
 
 /**
  * The service's MessagingModule: a RabbitMQ transport on the shop's exchanges (named from the
- * configured prefix), the shop topology, and fault events on, so that sagas hear of dead letters.
+ * configured prefix; code names them logically: 'events', 'notifications', …), the shop
+ * topology, idempotent endpoints recording in the service's database, and fault events on, so
+ * that sagas hear of dead letters.
  */
-export function shopMessaging(config: ServiceConfig, options: ShopMessagingOptions = {}) {
+export function shopMessaging(
+  config: ServiceConfig,
+  transactions: TransactionRunner<SqlExecutor>,
+  options: ShopMessagingOptions = {},
+) {
   const exchanges = shopExchanges(config.exchangePrefix);
   return MessagingModule.forRoot({
     serviceName: config.serviceName,
@@ -25,6 +36,8 @@ export function shopMessaging(config: ServiceConfig, options: ShopMessagingOptio
       commandsExchange: exchanges.commands,
       deadLetterExchange: exchanges.deadLetter,
       topology: shopTopology(exchanges),
+      // Handlers and outbox rows name exchanges logically: { exchange: 'notifications' }.
+      exchangeNames: { ...exchanges },
       logger: nestMessagingLogger(`${config.serviceName} transport`),
     }),
     recoverability: {
@@ -33,8 +46,7 @@ export function shopMessaging(config: ServiceConfig, options: ShopMessagingOptio
       ...options.recoverability,
     },
     contracts: shopContracts,
-    // Handlers bind with { exchange: 'events' | 'audit' | 'notifications' | … }.
-    exchangeNames: { ...exchanges },
+    idempotency: new InboxIdempotency(transactions),
     declaredQueues: config.manifest.queues,
     isGlobal: true,
   });

@@ -21,7 +21,9 @@ import {
   type ConsumeMiddleware,
 } from '../consuming/consume-context';
 import { dispatchToHandler } from '../consuming/dispatch-to-handler';
-import { partitionBy, type PartitionKeyOf } from '../consuming/partition-by';
+import type { EndpointDefinition } from '../consuming/endpoint-definition';
+import { idempotent, type Idempotency } from '../consuming/idempotency';
+import { partitionBy } from '../consuming/partition-by';
 import type { FallbackHandler, HandlerRegistration } from '../consuming/message-handler';
 import { REPLY_ERROR_HEADER } from '../consuming/query-reply';
 import { consoleLogger, type MessagingLogger } from '../logging/messaging-logger';
@@ -42,7 +44,6 @@ import { toOutbound } from '../serialization/to-outbound';
 import type {
   ConsumerHandle,
   Destination,
-  EndpointBinding,
   InboundMessage,
   Transport,
 } from '../ports/transport';
@@ -56,6 +57,8 @@ export interface MessageBusOptions {
   middleware?: readonly ConsumeMiddleware[];
   /** Retries, delayed redelivery and dead-lettering; see RecoverabilityPolicy for the defaults. */
   recoverability?: Partial<RecoverabilityPolicy>;
+  /** Where idempotent endpoints record what they handled (the outbox library's inbox). */
+  idempotency?: Idempotency;
   logger?: MessagingLogger;
 }
 
@@ -70,22 +73,11 @@ export interface RequestOptions extends OutgoingOptions {
   destination?: Destination;
 }
 
-/** A set of handlers consuming one queue. */
-export interface Endpoint {
-  queue: string;
+/** A set of handlers consuming one queue, and how (see EndpointDefinition). */
+export interface Endpoint extends EndpointDefinition {
   handlers: readonly HandlerRegistration[];
-  /** Most messages handled at once. Default 16. */
-  prefetch?: number;
-  /**
-   * Messages with the same key are handled one at a time, in arrival order; others concurrently
-   * up to `prefetch` (e.g. `byCorrelationId`: one order's events in order, many orders at once).
-   * Default: no partitions.
-   */
-  partitionBy?: PartitionKeyOf;
   /** Middleware for this endpoint only, run inside the bus-wide middleware. */
   middleware?: readonly ConsumeMiddleware[];
-  /** Sources besides the handlers' own types: event patterns, a fanout or headers exchange. */
-  bindings?: readonly EndpointBinding[];
   /** Handles the types no handler here is for (a pattern or fanout subscription). */
   fallback?: FallbackHandler;
 }
@@ -182,14 +174,18 @@ export class MessageBus {
   }
 
   /**
-   * Starts consuming an endpoint's queue: recoverability outermost, then the bus-wide and the
-   * endpoint's middleware, then the handler for the message's type.
+   * Starts consuming an endpoint's queue: recoverability outermost (the endpoint's policy over
+   * the bus's), then the bus-wide and the endpoint's middleware, then, on an idempotent endpoint,
+   * the transaction with its inbox record, then the handler for the message's type.
    */
-  subscribe(endpoint: Endpoint): Promise<ConsumerHandle> {
+  async subscribe(endpoint: Endpoint): Promise<ConsumerHandle> {
+    const policy = endpoint.recoverability
+      ? recoverabilityPolicy({ ...this.recoverability, ...endpoint.recoverability })
+      : this.recoverability;
     const pipeline = composeMiddleware(
       [
         recoverability({
-          policy: this.recoverability,
+          policy,
           service: this.options.source,
           logger: this.logger,
           beforeDeadLetter: this.recoverability.publishFaultEvents
@@ -198,6 +194,7 @@ export class MessageBus {
         }),
         ...(this.options.middleware ?? []),
         ...(endpoint.middleware ?? []),
+        ...(endpoint.idempotent ? [this.idempotentFor(endpoint)] : []),
       ],
       dispatchToHandler(endpoint.handlers, this.options.source, endpoint.fallback),
     );
@@ -208,11 +205,29 @@ export class MessageBus {
         queue: endpoint.queue,
         prefetch: endpoint.prefetch ?? 16,
         contracts: endpoint.handlers.map((handler) => handler.contract),
-        redeliveryDelaysMs: this.recoverability.redeliveryDelaysMs,
+        redeliveryDelaysMs: policy.redeliveryDelaysMs,
         bindings: endpoint.bindings,
       },
       endpoint.partitionBy ? partitionBy(endpoint.partitionBy, handle) : handle,
     );
+  }
+
+  private idempotentFor(endpoint: Endpoint): ConsumeMiddleware {
+    const { idempotency } = this.options;
+    if (!idempotency) {
+      throw new Error(
+        `Endpoint "${endpoint.queue}" is idempotent, but the bus has no idempotency store (the inbox)`,
+      );
+    }
+    const query = endpoint.handlers.find(({ contract }) => contract.kind === 'query');
+    if (query) {
+      throw new Error(
+        `Endpoint "${endpoint.queue}" answers "${query.contract.type}", a query: a query asked again ` +
+          'is answered again, so its endpoint cannot be idempotent',
+      );
+    }
+    const types = new Set(endpoint.handlers.map(({ contract }) => contract.type));
+    return idempotent(idempotency, (type) => types.has(type));
   }
 
   /**

@@ -10,6 +10,8 @@ export interface ConsumeContext {
   readonly endpoint: string;
   /** How many times the handler has been invoked for this delivery, counting from 1. */
   attempt: number;
+  /** On an idempotent endpoint: the transaction this attempt runs in (see `idempotent`). */
+  transaction?: unknown;
 }
 
 /**

@@ -41,6 +41,7 @@ export function dispatchToHandler(
       envelope: { ...metadata, payload },
       redelivered: context.message.redelivered,
       endpoint: context.endpoint,
+      transaction: context.transaction,
     });
     const registration = byType.get(metadata.messageType);
     if (!registration && fallback) {

@@ -14,6 +14,11 @@ export interface MessageContext<TPayload = unknown> {
   readonly redelivered: boolean;
   /** The endpoint (queue) that received it. */
   readonly endpoint: string;
+  /**
+   * On an idempotent endpoint: the transaction the handler's writes go in, committed with the
+   * inbox record (the outbox library's `transactionOf(context)` types it). Undefined elsewhere.
+   */
+  readonly transaction?: unknown;
 }
 
 /**

@@ -12,14 +12,14 @@ export const SHOPBUS_TRANSPORT = Symbol('shopbus');
 
 export type ShopbusServerOptions = Pick<
   MessagingModuleOptions,
-  'serviceName' | 'defaultPrefetch' | 'exchangeNames' | 'contracts'
+  'serviceName' | 'defaultPrefetch' | 'contracts'
 >;
 
 interface PatternRegistration {
   readonly pattern: unknown;
   readonly handler: MessageHandler;
   readonly isEvent: boolean;
-  /** `@EventPattern(type, { queue, prefetch, partitionBy, bindings })`. */
+  /** `@EventPattern(type, endpoint)`: the endpoint definition, as `@MessageHandler` takes it. */
   readonly extras: MessageHandlerOptions;
 }
 

@@ -3,7 +3,8 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { CourierDeliver, CourierDispatch } from '@shopbus/contracts';
 import type { PayloadOf } from '@shopbus/messaging-core';
 import { ShipmentStateError } from './shipment-errors';
-import { COURIER_QUEUE, ShipmentsService } from './shipments.service';
+import { shippingEndpoints } from '../shipping.endpoints';
+import { ShipmentsService } from './shipments.service';
 
 /**
  * The demo's courier: scheduled messages that dispatch a shipment a while after it was created
@@ -12,17 +13,17 @@ import { COURIER_QUEUE, ShipmentsService } from './shipments.service';
  * steps' conditional updates make a duplicate delivery harmless without an inbox record.
  */
 @Controller()
-export class CourierHandler {
-  private readonly logger = new Logger(CourierHandler.name);
+export class AdvanceShipmentOnCourierStep {
+  private readonly logger = new Logger(AdvanceShipmentOnCourierStep.name);
 
   constructor(private readonly shipments: ShipmentsService) {}
 
-  @EventPattern(CourierDispatch.type, { queue: COURIER_QUEUE })
+  @EventPattern(CourierDispatch.type, shippingEndpoints.courier)
   async dispatch(@Payload() { shipmentId }: PayloadOf<typeof CourierDispatch>): Promise<void> {
     await this.skipIfPast(() => this.shipments.dispatch(shipmentId));
   }
 
-  @EventPattern(CourierDeliver.type, { queue: COURIER_QUEUE })
+  @EventPattern(CourierDeliver.type, shippingEndpoints.courier)
   async deliver(@Payload() { shipmentId }: PayloadOf<typeof CourierDeliver>): Promise<void> {
     await this.skipIfPast(() => this.shipments.deliver(shipmentId));
   }

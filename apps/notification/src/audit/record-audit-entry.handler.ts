@@ -3,6 +3,7 @@ import type { MessageContext } from '@shopbus/messaging-core';
 import { FallbackMessageHandler } from '@shopbus/messaging-nestjs';
 import { BatchWriter } from '@shopbus/persistence';
 import { NotificationPrisma } from '../notification-prisma.service';
+import { notificationEndpoints } from '../notification.endpoints';
 
 /** An audit row as `jsonb_to_recordset` reads it (the table's column names). */
 interface AuditRow {
@@ -27,7 +28,7 @@ interface AuditRow {
  * (BatchWriter), each message acked once its row is committed.
  */
 @Injectable()
-export class AuditLogHandler {
+export class RecordAuditEntry {
   private readonly rows: BatchWriter<AuditRow>;
 
   constructor(prisma: NotificationPrisma) {
@@ -50,11 +51,7 @@ export class AuditLogHandler {
     );
   }
 
-  @FallbackMessageHandler({
-    queue: 'notification.audit',
-    prefetch: 64,
-    bindings: [{ exchange: 'audit' }],
-  })
+  @FallbackMessageHandler(notificationEndpoints.audit)
   async record(payload: unknown, { envelope }: MessageContext): Promise<void> {
     await this.rows.write({
       message_id: envelope.messageId,

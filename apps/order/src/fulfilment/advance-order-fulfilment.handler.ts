@@ -9,20 +9,17 @@ import {
   ShipmentFailed,
 } from '@shopbus/contracts';
 import {
-  byCorrelationId,
   faulted,
   type FaultEventPayload,
   type MessageContext,
   type PayloadOf,
 } from '@shopbus/messaging-core';
 import { MessageHandler } from '@shopbus/messaging-nestjs';
-import { Inbox } from '@shopbus/messaging-outbox';
-import { OrderPrisma } from '../order-prisma.service';
+import { transactionOf } from '@shopbus/messaging-outbox';
+import type { PgTransaction } from '@shopbus/persistence';
+import { orderEndpoints } from '../order.endpoints';
 import type { FulfilmentEvent } from './fulfilment-saga';
 import { FulfilmentService } from './fulfilment.service';
-
-/** The saga's queue: shipping's events, its own deadline, and faults of its shipment requests. */
-export const FULFILMENT_QUEUE = 'order.fulfilment';
 
 /**
  * Feeds what happens to an order into the saga. One message of an order at a time (partitioned
@@ -32,50 +29,42 @@ export const FULFILMENT_QUEUE = 'order.fulfilment';
  * wait (retry-later).
  */
 @Injectable()
-export class FulfilmentHandler {
-  constructor(
-    private readonly prisma: OrderPrisma,
-    private readonly inbox: Inbox,
-    private readonly fulfilment: FulfilmentService,
-  ) {}
+export class AdvanceOrderFulfilment {
+  constructor(private readonly fulfilment: FulfilmentService) {}
 
-  @MessageHandler(ShipmentCreated, {
-    queue: FULFILMENT_QUEUE,
-    prefetch: 32,
-    partitionBy: byCorrelationId,
-  })
+  @MessageHandler(ShipmentCreated, orderEndpoints.fulfilment)
   created({ orderId, shipmentId }: PayloadOf<typeof ShipmentCreated>, context: MessageContext) {
     return this.step(orderId, { type: 'shipment-created', shipmentId }, context);
   }
 
-  @MessageHandler(ShipmentDispatched, { queue: FULFILMENT_QUEUE })
+  @MessageHandler(ShipmentDispatched, orderEndpoints.fulfilment)
   dispatched(event: PayloadOf<typeof ShipmentDispatched>, context: MessageContext) {
     return this.step(event.orderId, { type: 'shipment-dispatched', ...event }, context);
   }
 
-  @MessageHandler(ShipmentDelivered, { queue: FULFILMENT_QUEUE })
+  @MessageHandler(ShipmentDelivered, orderEndpoints.fulfilment)
   delivered({ orderId }: PayloadOf<typeof ShipmentDelivered>, context: MessageContext) {
     return this.step(orderId, { type: 'shipment-delivered' }, context);
   }
 
-  @MessageHandler(ShipmentFailed, { queue: FULFILMENT_QUEUE })
+  @MessageHandler(ShipmentFailed, orderEndpoints.fulfilment)
   failed({ orderId, reason }: PayloadOf<typeof ShipmentFailed>, context: MessageContext) {
     return this.step(orderId, { type: 'shipment-failed', reason }, context);
   }
 
   /** Shipping confirms the cancellation the saga asked for: now the order is cancelled. */
-  @MessageHandler(ShipmentCancelled, { queue: FULFILMENT_QUEUE })
+  @MessageHandler(ShipmentCancelled, orderEndpoints.fulfilment)
   cancelled({ orderId }: PayloadOf<typeof ShipmentCancelled>, context: MessageContext) {
     return this.step(orderId, { type: 'shipment-cancelled' }, context);
   }
 
-  @MessageHandler(DispatchDeadlinePassed, { queue: FULFILMENT_QUEUE })
+  @MessageHandler(DispatchDeadlinePassed, orderEndpoints.fulfilment)
   deadline({ orderId }: PayloadOf<typeof DispatchDeadlinePassed>, context: MessageContext) {
     return this.step(orderId, { type: 'deadline-passed' }, context);
   }
 
   /** Shipping dead-lettered our create-shipment command: the order cannot be fulfilled. */
-  @MessageHandler(faulted(CreateShipment), { queue: FULFILMENT_QUEUE })
+  @MessageHandler(faulted(CreateShipment), orderEndpoints.fulfilment)
   shipmentRequestFaulted(fault: FaultEventPayload, context: MessageContext) {
     const { orderId } = fault.message as { orderId: string };
     return this.step(
@@ -90,8 +79,7 @@ export class FulfilmentHandler {
     event: FulfilmentEvent,
     context: MessageContext,
   ): Promise<void> {
-    await this.inbox.handleOnce(this.prisma.sql, context, FULFILMENT_QUEUE, async (tx) => {
-      await this.fulfilment.apply(tx, orderId, event, context.envelope.messageType);
-    });
+    const tx = transactionOf<PgTransaction>(context);
+    await this.fulfilment.apply(tx, orderId, event, context.envelope.messageType);
   }
 }

@@ -1,22 +1,20 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   CartAbandoned,
-  NotificationRequested,
+  DeliverNotification,
   OrderCancelled,
   OrderPlaced,
   ShipmentDelivered,
   ShipmentDispatched,
-  type ShopExchanges,
 } from '@shopbus/contracts';
-import { byCorrelationId, type MessageContext, type PayloadOf } from '@shopbus/messaging-core';
+import type { MessageContext, PayloadOf } from '@shopbus/messaging-core';
 import { FallbackMessageHandler, MessageHandler } from '@shopbus/messaging-nestjs';
-import { Inbox, Outbox } from '@shopbus/messaging-outbox';
+import { Outbox, transactionOf } from '@shopbus/messaging-outbox';
 import type { PgTransaction } from '@shopbus/persistence';
-import { NotificationPrisma } from '../notification-prisma.service';
-import { SHOP_EXCHANGES } from '../notification.tokens';
+import { notificationEndpoints } from '../notification.endpoints';
 import { templates, type Draft } from './templates';
 
-export const CUSTOMER_EVENTS_QUEUE = 'notification.customer-events';
+const endpoint = notificationEndpoints.customerEvents;
 
 /**
  * Turns the events a customer should hear about into notification requests, published to the
@@ -27,24 +25,12 @@ export const CUSTOMER_EVENTS_QUEUE = 'notification.customer-events';
  * Shipment events carry only ids, so order.placed's email is kept (OrderContact) to address them.
  */
 @Injectable()
-export class CustomerEventsHandler {
-  private readonly logger = new Logger(CustomerEventsHandler.name);
+export class NotifyCustomer {
+  private readonly logger = new Logger(NotifyCustomer.name);
 
-  constructor(
-    private readonly prisma: NotificationPrisma,
-    private readonly inbox: Inbox,
-    private readonly outbox: Outbox,
-    @Inject(SHOP_EXCHANGES) private readonly exchanges: ShopExchanges,
-  ) {}
+  constructor(private readonly outbox: Outbox) {}
 
-  // One message of an order at a time (its events share its correlation id), many orders at
-  // once: an order's shipment events come after its order.placed (the contact) and its emails
-  // go out in the order things happened.
-  @MessageHandler(OrderPlaced, {
-    queue: CUSTOMER_EVENTS_QUEUE,
-    prefetch: 32,
-    partitionBy: byCorrelationId,
-  })
+  @MessageHandler(OrderPlaced, endpoint)
   orderPlaced(event: PayloadOf<typeof OrderPlaced>, context: MessageContext) {
     return this.notify(context, async (tx) => {
       await tx.$executeRaw`
@@ -59,17 +45,17 @@ export class CustomerEventsHandler {
     });
   }
 
-  @MessageHandler(ShipmentDispatched, { queue: CUSTOMER_EVENTS_QUEUE })
+  @MessageHandler(ShipmentDispatched, endpoint)
   shipmentDispatched(event: PayloadOf<typeof ShipmentDispatched>, context: MessageContext) {
     return this.notifyOrderContact(context, event.orderId, templates.shipmentDispatched(event));
   }
 
-  @MessageHandler(ShipmentDelivered, { queue: CUSTOMER_EVENTS_QUEUE })
+  @MessageHandler(ShipmentDelivered, endpoint)
   shipmentDelivered(event: PayloadOf<typeof ShipmentDelivered>, context: MessageContext) {
     return this.notifyOrderContact(context, event.orderId, templates.shipmentDelivered(event));
   }
 
-  @MessageHandler(OrderCancelled, { queue: CUSTOMER_EVENTS_QUEUE })
+  @MessageHandler(OrderCancelled, endpoint)
   orderCancelled(event: PayloadOf<typeof OrderCancelled>, context: MessageContext) {
     return this.notify(context, async () => ({
       to: event.customerEmail,
@@ -78,7 +64,7 @@ export class CustomerEventsHandler {
     }));
   }
 
-  @MessageHandler(CartAbandoned, { queue: CUSTOMER_EVENTS_QUEUE })
+  @MessageHandler(CartAbandoned, endpoint)
   cartAbandoned(event: PayloadOf<typeof CartAbandoned>, context: MessageContext) {
     return this.notify(context, async () =>
       event.customerEmail
@@ -87,14 +73,8 @@ export class CustomerEventsHandler {
     );
   }
 
-  @FallbackMessageHandler({
-    queue: CUSTOMER_EVENTS_QUEUE,
-    bindings: [
-      { exchange: 'events', pattern: 'order.*' },
-      { exchange: 'events', pattern: 'shipment.#' },
-      { exchange: 'events', pattern: 'cart.abandoned' },
-    ],
-  })
+  /** Runs outside the endpoint's transactions: it writes nothing. */
+  @FallbackMessageHandler(endpoint)
   async noTemplate(_: unknown, { envelope }: MessageContext): Promise<void> {
     this.logger.debug({ msg: 'no notification for this event', messageType: envelope.messageType });
   }
@@ -116,23 +96,22 @@ export class CustomerEventsHandler {
       tx: PgTransaction,
     ) => Promise<{ to: string; orderId?: string; draft: Draft } | undefined>,
   ): Promise<void> {
-    await this.inbox.handleOnce(this.prisma.sql, context, CUSTOMER_EVENTS_QUEUE, async (tx) => {
-      const notification = await compose(tx);
-      if (!notification) return;
-      const { to, orderId, draft } = notification;
-      await this.outbox.send(
-        tx,
-        NotificationRequested,
-        {
-          recipient: to,
-          subject: draft.subject,
-          body: draft.body,
-          cause: context.envelope.messageType,
-          orderId,
-        },
-        { exchange: this.exchanges.notifications },
-        { headers: { channel: 'email', priority: draft.priority } },
-      );
-    });
+    const tx = transactionOf<PgTransaction>(context);
+    const notification = await compose(tx);
+    if (!notification) return;
+    const { to, orderId, draft } = notification;
+    await this.outbox.send(
+      tx,
+      DeliverNotification,
+      {
+        recipient: to,
+        subject: draft.subject,
+        body: draft.body,
+        cause: context.envelope.messageType,
+        orderId,
+      },
+      { exchange: 'notifications' },
+      { headers: { channel: 'email', priority: draft.priority } },
+    );
   }
 }

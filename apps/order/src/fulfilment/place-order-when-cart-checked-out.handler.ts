@@ -7,18 +7,18 @@ import {
 } from '@shopbus/contracts';
 import type { MessageContext, PayloadOf } from '@shopbus/messaging-core';
 import { MessageHandler } from '@shopbus/messaging-nestjs';
-import { Inbox, Outbox } from '@shopbus/messaging-outbox';
+import { Outbox, transactionOf } from '@shopbus/messaging-outbox';
+import type { PgTransaction } from '@shopbus/persistence';
 import type { OrderConfig } from '../config';
 import { ORDER_CONFIG } from '../order.tokens';
-import { OrderPrisma } from '../order-prisma.service';
-import { FULFILMENT_QUEUE } from './fulfilment.handler';
+import { orderEndpoints } from '../order.endpoints';
 
 /**
  * Starts an order's saga from `cart.checked-out`: the order (with the id the cart assigned) and
  * its first history line, `order.placed`, the `create-shipment` command to shipping through the
  * commands exchange, and the dispatch deadline as a scheduled message, all in one transaction.
- * The inbox makes a redelivered checkout (or a second instance of this service) create nothing
- * twice; an order that exists already (the same checkout under another message id) is left as
+ * The endpoint is idempotent: a redelivered checkout (or a second instance of this service)
+ * creates nothing twice; an order that exists already (the same checkout under another message id) is left as
  * it is and announced no second time.
  *
  * Run for every checkout, so in plain SQL on the service's pool: inbox claim, order + history
@@ -26,45 +26,46 @@ import { FULFILMENT_QUEUE } from './fulfilment.handler';
  * COMMIT where the same through Prisma's client took eight.
  */
 @Injectable()
-export class PlaceOrderHandler {
+export class PlaceOrderWhenCartCheckedOut {
   constructor(
-    private readonly prisma: OrderPrisma,
     private readonly outbox: Outbox,
-    private readonly inbox: Inbox,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
   ) {}
 
-  @MessageHandler(CartCheckedOut, { queue: 'order.cart-checked-out' })
+  @MessageHandler(CartCheckedOut, orderEndpoints.cartCheckedOut)
   async place(checkout: PayloadOf<typeof CartCheckedOut>, context: MessageContext): Promise<void> {
-    await this.inbox.handleOnce(this.prisma.sql, context, 'order.cart-checked-out', async (tx) => {
-      const messages = this.outbox.batch();
-      const inOrder = { partitionKey: checkout.orderId };
-      const deadline = messages.schedule(
-        DispatchDeadlinePassed,
-        { orderId: checkout.orderId },
-        { delayMs: this.config.dispatchDeadlineMs, destination: { queue: FULFILMENT_QUEUE } },
-      );
-      messages.publish(
-        OrderPlaced,
-        {
-          orderId: checkout.orderId,
-          customerEmail: checkout.customerEmail,
-          totalCents: checkout.totalCents,
-          itemCount: checkout.items.reduce((sum, item) => sum + item.quantity, 0),
-        },
-        inOrder,
-      );
-      messages.send(
-        CreateShipment,
-        {
-          orderId: checkout.orderId,
-          shippingAddress: checkout.shippingAddress,
-          items: checkout.items.map(({ sku, quantity }) => ({ sku, quantity })),
-        },
-        undefined,
-        inOrder,
-      );
-      const placed = await tx.$executeRaw`
+    const tx = transactionOf<PgTransaction>(context);
+    const messages = this.outbox.batch();
+    const inOrder = { partitionKey: checkout.orderId };
+    const deadline = messages.schedule(
+      DispatchDeadlinePassed,
+      { orderId: checkout.orderId },
+      {
+        delayMs: this.config.dispatchDeadlineMs,
+        destination: { queue: orderEndpoints.fulfilment.queue },
+      },
+    );
+    messages.publish(
+      OrderPlaced,
+      {
+        orderId: checkout.orderId,
+        customerEmail: checkout.customerEmail,
+        totalCents: checkout.totalCents,
+        itemCount: checkout.items.reduce((sum, item) => sum + item.quantity, 0),
+      },
+      inOrder,
+    );
+    messages.send(
+      CreateShipment,
+      {
+        orderId: checkout.orderId,
+        shippingAddress: checkout.shippingAddress,
+        items: checkout.items.map(({ sku, quantity }) => ({ sku, quantity })),
+      },
+      undefined,
+      inOrder,
+    );
+    const placed = await tx.$executeRaw`
         WITH placed AS (
           INSERT INTO "order"
             (id, cart_id, customer_email, status, items_total_cents, shipping_cents,
@@ -79,8 +80,7 @@ export class PlaceOrderHandler {
         )
         INSERT INTO order_history (order_id, status, cause)
         SELECT id, 'placed', ${CartCheckedOut.type} FROM placed`;
-      if (placed === 0) return;
-      await messages.write(tx);
-    });
+    if (placed === 0) return;
+    await messages.write(tx);
   }
 }

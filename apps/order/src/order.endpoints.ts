@@ -1,0 +1,21 @@
+import { byCorrelationId, defineEndpoint } from '@shopbus/messaging-core';
+
+/**
+ * Every queue the order service consumes, and how: the one place for their settings. The
+ * handlers reference these; the service manifest lists the same queues (checked at start-up).
+ */
+export const orderEndpoints = {
+  /** Checkouts, each becoming an order: a redelivered checkout places nothing twice. */
+  cartCheckedOut: defineEndpoint({ queue: 'order.cart-checked-out', idempotent: true }),
+  /**
+   * The fulfilment saga's queue: shipping's events, its own dispatch deadline and faults of its
+   * shipment requests. One message of an order at a time (its messages share its correlation
+   * id), many orders at once.
+   */
+  fulfilment: defineEndpoint({
+    queue: 'order.fulfilment',
+    prefetch: 32,
+    partitionBy: byCorrelationId,
+    idempotent: true,
+  }),
+};

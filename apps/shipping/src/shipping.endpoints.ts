@@ -1,0 +1,20 @@
+import { CANCEL_SHIPMENT_QUEUE } from '@shopbus/contracts';
+import { defineEndpoint } from '@shopbus/messaging-core';
+
+/**
+ * Every queue the shipping service consumes, and how: the one place for their settings. The
+ * handlers reference these; the service manifest lists the same queues (checked at start-up).
+ */
+export const shippingEndpoints = {
+  /** The checkout's quotes, answered while the customer waits (request/response). */
+  quote: defineEndpoint({ queue: 'shipping.quote' }),
+  /** The saga's command to ship an order: a redelivery creates no second shipment. */
+  createShipment: defineEndpoint({ queue: 'shipping.create-shipment', idempotent: true }),
+  /** The saga's compensation, sent straight to this queue through the default exchange. */
+  cancelShipment: defineEndpoint({ queue: CANCEL_SHIPMENT_QUEUE, idempotent: true }),
+  /**
+   * The demo courier's scheduled steps, sent by shipping to itself. Not idempotent: each step is a
+   * conditional update, so a duplicate finds the shipment past that step and changes nothing.
+   */
+  courier: defineEndpoint({ queue: 'shipping.courier' }),
+};
