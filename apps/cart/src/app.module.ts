@@ -8,6 +8,7 @@ import { CheckoutService } from './carts/checkout.service';
 import { ProductsController } from './catalogue/products.controller';
 import { CartPrisma } from './cart-prisma.service';
 import { CART_CONFIG } from './cart.tokens';
+import { cartOutgoing } from './cart.endpoints';
 
 @Module({})
 export class CartModule {
@@ -17,8 +18,11 @@ export class CartModule {
       module: CartModule,
       imports: serviceInfrastructure(
         config,
-        // Prisma's transactions: the abandonment check uses the model API.
-        { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma },
+        {
+          // Prisma's transactions: the abandonment check uses the model API.
+          database: { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma },
+          outgoing: cartOutgoing,
+        },
         tuning,
       ),
       controllers: [ProductsController, CartsController],

@@ -1,4 +1,10 @@
-import { defineEndpoint } from '@shopbus/messaging-core';
+import {
+  CartAbandoned,
+  CartCheckedOut,
+  CheckCartAbandonment,
+  QuoteShipping,
+} from '@shopbus/contracts';
+import { defineEndpoint, type OutgoingMessage } from '@shopbus/messaging-core';
 
 /**
  * Every queue the cart service consumes, and how: the one place for their settings. The
@@ -11,3 +17,11 @@ export const cartEndpoints = {
    */
   checkAbandonment: defineEndpoint({ queue: 'cart.check-abandonment', idempotent: true }),
 };
+
+/** Every type cart publishes, sends or asks: the bus refuses any other. */
+export const cartOutgoing: readonly OutgoingMessage[] = [
+  CartCheckedOut,
+  CartAbandoned,
+  QuoteShipping,
+  { contract: CheckCartAbandonment, destination: { queue: cartEndpoints.checkAbandonment.queue } },
+];

@@ -8,6 +8,7 @@ import { PageOnUrgentNotification } from './notifications/page-on-urgent-notific
 import { SendEmail } from './notifications/send-email.handler';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationPrisma } from './notification-prisma.service';
+import { notificationOutgoing } from './notification.endpoints';
 
 @Module({})
 export class NotificationModule {
@@ -17,7 +18,10 @@ export class NotificationModule {
       module: NotificationModule,
       imports: serviceInfrastructure(
         config,
-        { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma.sql },
+        {
+          database: { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma.sql },
+          outgoing: notificationOutgoing,
+        },
         tuning,
       ),
       controllers: [NotificationsController, AuditController],

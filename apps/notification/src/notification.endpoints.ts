@@ -1,4 +1,5 @@
-import { byCorrelationId, defineEndpoint } from '@shopbus/messaging-core';
+import { DeliverNotification } from '@shopbus/contracts';
+import { byCorrelationId, defineEndpoint, type OutgoingMessage } from '@shopbus/messaging-core';
 
 /**
  * Every queue the notification service consumes, and how: the one place for their settings. The
@@ -53,3 +54,8 @@ export const notificationEndpoints = {
     bindings: [{ exchange: 'audit' }],
   }),
 };
+
+/** Every type notification sends: the bus refuses any other. */
+export const notificationOutgoing: readonly OutgoingMessage[] = [
+  { contract: DeliverNotification, destination: { exchange: 'notifications' } },
+];

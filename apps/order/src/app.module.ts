@@ -8,6 +8,7 @@ import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
 import { OrderPrisma } from './order-prisma.service';
 import { ORDER_CONFIG } from './order.tokens';
+import { orderOutgoing } from './order.endpoints';
 
 @Module({})
 export class OrderModule {
@@ -17,7 +18,10 @@ export class OrderModule {
       module: OrderModule,
       imports: serviceInfrastructure(
         config,
-        { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma.sql },
+        {
+          database: { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma.sql },
+          outgoing: orderOutgoing,
+        },
         tuning,
       ),
       controllers: [OrdersController],

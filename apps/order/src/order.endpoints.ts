@@ -1,4 +1,14 @@
-import { byCorrelationId, defineEndpoint } from '@shopbus/messaging-core';
+import {
+  CANCEL_SHIPMENT_QUEUE,
+  CancelShipment,
+  CreateShipment,
+  DispatchDeadlinePassed,
+  OrderCancelled,
+  OrderDelivered,
+  OrderPlaced,
+  OrderShipped,
+} from '@shopbus/contracts';
+import { byCorrelationId, defineEndpoint, type OutgoingMessage } from '@shopbus/messaging-core';
 
 /**
  * Every queue the order service consumes, and how: the one place for their settings. The
@@ -19,3 +29,14 @@ export const orderEndpoints = {
     idempotent: true,
   }),
 };
+
+/** Every type order publishes or sends: the bus refuses any other. */
+export const orderOutgoing: readonly OutgoingMessage[] = [
+  OrderPlaced,
+  OrderShipped,
+  OrderDelivered,
+  OrderCancelled,
+  CreateShipment,
+  { contract: CancelShipment, destination: { queue: CANCEL_SHIPMENT_QUEUE } },
+  { contract: DispatchDeadlinePassed, destination: { queue: orderEndpoints.fulfilment.queue } },
+];

@@ -9,6 +9,7 @@ import { ShipmentsController } from './shipments/shipments.controller';
 import { ShipmentsService } from './shipments/shipments.service';
 import { ShippingPrisma } from './shipping-prisma.service';
 import { SHIPPING_CONFIG } from './shipping.tokens';
+import { shippingOutgoing } from './shipping.endpoints';
 
 @Module({})
 export class ShippingModule {
@@ -18,7 +19,10 @@ export class ShippingModule {
       module: ShippingModule,
       imports: serviceInfrastructure(
         config,
-        { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma.sql },
+        {
+          database: { ping: () => prisma.$queryRaw`SELECT 1`, transactions: prisma.sql },
+          outgoing: shippingOutgoing,
+        },
         tuning,
       ),
       // The message handlers are controllers too: shipping uses Nest's microservice style.

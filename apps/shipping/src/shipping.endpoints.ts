@@ -1,5 +1,14 @@
-import { CANCEL_SHIPMENT_QUEUE } from '@shopbus/contracts';
-import { defineEndpoint } from '@shopbus/messaging-core';
+import {
+  CANCEL_SHIPMENT_QUEUE,
+  CourierDeliver,
+  CourierDispatch,
+  ShipmentCancelled,
+  ShipmentCreated,
+  ShipmentDelivered,
+  ShipmentDispatched,
+  ShipmentFailed,
+} from '@shopbus/contracts';
+import { defineEndpoint, type OutgoingMessage } from '@shopbus/messaging-core';
 
 /**
  * Every queue the shipping service consumes, and how: the one place for their settings. The
@@ -18,3 +27,14 @@ export const shippingEndpoints = {
    */
   courier: defineEndpoint({ queue: 'shipping.courier' }),
 };
+
+/** Every type shipping publishes or sends: the bus refuses any other. */
+export const shippingOutgoing: readonly OutgoingMessage[] = [
+  ShipmentCreated,
+  ShipmentFailed,
+  ShipmentDispatched,
+  ShipmentDelivered,
+  ShipmentCancelled,
+  { contract: CourierDispatch, destination: { queue: shippingEndpoints.courier.queue } },
+  { contract: CourierDeliver, destination: { queue: shippingEndpoints.courier.queue } },
+];

@@ -1,2 +1,3 @@
 export * from './testing/service-under-test';
 export * from './testing/shop-test-client';
+export * from './testing/asyncapi-check';

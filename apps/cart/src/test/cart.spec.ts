@@ -5,6 +5,7 @@ import { QuoteShipping } from '@shopbus/contracts';
 import { handlerFor } from '@shopbus/messaging-core';
 import {
   ShopTestClient,
+  servedAsyncApi,
   startServiceUnderTest,
   type ServiceUnderTest,
 } from '@shopbus/platform/testing';
@@ -72,6 +73,20 @@ describe('the cart service', () => {
 
   describe('carts', () => {
     beforeEach(() => start());
+
+    it('serves an AsyncAPI 3 document that validates and names every message it handles and sends', async () => {
+      const served = await servedAsyncApi(cart.http);
+      expect(served.errors).toEqual([]);
+      expect(served.received).toEqual(['cart.check-abandonment']);
+      expect(served.sent).toEqual([
+        'cart.abandoned',
+        'cart.check-abandonment',
+        'cart.checked-out',
+        'shipping.quote',
+      ]);
+      // The query's reply, described with its schema.
+      expect(served.document.components.messages).toHaveProperty(['shipping.quote.response']);
+    });
 
     it('lists the seeded catalogue', async () => {
       const { body } = await api.get('/products').expect(200);

@@ -11,6 +11,7 @@ import {
 import { until } from '@shopbus/testing';
 import {
   ShopTestClient,
+  servedAsyncApi,
   startServiceUnderTest,
   type ServiceUnderTest,
 } from '@shopbus/platform/testing';
@@ -51,6 +52,22 @@ describe('the notification service', () => {
       async () => (await notificationsOf(email)).length >= count,
       `${count} notification(s) for ${email}`,
     );
+
+  it('serves an AsyncAPI 3 document that validates and names every message it handles and sends', async () => {
+    const served = await servedAsyncApi(notification.http);
+    expect(served.errors).toEqual([]);
+    // The typed handlers; the pattern and fanout subscriptions' other types go to fallbacks.
+    expect(served.received).toEqual([
+      'cart.abandoned',
+      'notification.deliver',
+      'notification.deliver',
+      'order.cancelled',
+      'order.placed',
+      'shipment.delivered',
+      'shipment.dispatched',
+    ]);
+    expect(served.sent).toEqual(['notification.deliver']);
+  });
 
   it('tells the customer of their order, and of its dispatch through the contact kept from order.placed', async () => {
     const orderId = randomUUID();

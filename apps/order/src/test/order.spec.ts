@@ -16,6 +16,7 @@ import { handlerFor, type PayloadOf } from '@shopbus/messaging-core';
 import { Countdown, until } from '@shopbus/testing';
 import {
   ShopTestClient,
+  servedAsyncApi,
   startServiceUnderTest,
   type ServiceUnderTest,
 } from '@shopbus/platform/testing';
@@ -99,6 +100,31 @@ describe('the order service and its fulfilment saga', () => {
   const statusOf = async (orderId: string) => (await api.get(`/orders/${orderId}`)).body.status;
   const untilStatus = (orderId: string, status: string) =>
     until(async () => (await statusOf(orderId)) === status, `order ${orderId} ${status}`);
+
+  it('serves an AsyncAPI 3 document that validates and names every message it handles and sends', async () => {
+    const order = await start();
+    const served = await servedAsyncApi(order.http);
+    expect(served.errors).toEqual([]);
+    expect(served.received).toEqual([
+      'cart.checked-out',
+      'order.dispatch-deadline-passed',
+      'shipment.cancelled',
+      'shipment.created',
+      'shipment.delivered',
+      'shipment.dispatched',
+      'shipment.failed',
+      'shipping.create-shipment.faulted',
+    ]);
+    expect(served.sent).toEqual([
+      'order.cancelled',
+      'order.delivered',
+      'order.dispatch-deadline-passed',
+      'order.placed',
+      'order.shipped',
+      'shipping.cancel-shipment',
+      'shipping.create-shipment',
+    ]);
+  });
 
   it('places the order, asks for a shipment and follows it to delivered', async () => {
     await start();

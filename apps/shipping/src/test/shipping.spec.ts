@@ -12,6 +12,7 @@ import {
 } from '@shopbus/contracts';
 import {
   ShopTestClient,
+  servedAsyncApi,
   startServiceUnderTest,
   type ServiceUnderTest,
 } from '@shopbus/platform/testing';
@@ -67,6 +68,33 @@ describe('the shipping service', () => {
 
   describe('with the courier off', () => {
     beforeEach(() => start());
+
+    it('serves an AsyncAPI 3 document that validates and names every message it handles and sends', async () => {
+      const served = await servedAsyncApi(shipping.http);
+      expect(served.errors).toEqual([]);
+      expect(served.received).toEqual([
+        'shipping.cancel-shipment',
+        'shipping.courier-deliver',
+        'shipping.courier-dispatch',
+        'shipping.create-shipment',
+        'shipping.quote',
+      ]);
+      expect(served.sent).toEqual([
+        'shipment.cancelled',
+        'shipment.created',
+        'shipment.delivered',
+        'shipment.dispatched',
+        'shipment.failed',
+        'shipping.courier-deliver',
+        'shipping.courier-dispatch',
+      ]);
+      const page = await request(shipping.http as never)
+        .get('/asyncapi')
+        .expect(200);
+      expect(page.text).toContain(
+        '<h3 id="shipping.create-shipment">shipping.create-shipment</h3>',
+      );
+    });
 
     it('answers quote requests: a price for a served country, "not deliverable" for another', async () => {
       expect(await client.bus.request(QuoteShipping, { country: 'DE', itemCount: 2 })).toEqual({

@@ -16,6 +16,7 @@ export * from './lib/consuming/endpoint-definition';
 export * from './lib/consuming/idempotency';
 export * from './lib/consuming/query-reply';
 export * from './lib/bus/message-bus';
+export * from './lib/bus/outgoing-messages';
 export * from './lib/naming/endpoint-name';
 export * from './lib/recoverability/recoverability-policy';
 export * from './lib/recoverability/fault';

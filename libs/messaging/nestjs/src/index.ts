@@ -1,5 +1,6 @@
 export * from './lib/messaging.module';
 export * from './lib/messaging-module.options';
+export * from './lib/messaging-explorer';
 export * from './lib/message-handler.decorator';
 export * from './lib/nest-messaging-logger';
 export * from './lib/microservice/shopbus-server';

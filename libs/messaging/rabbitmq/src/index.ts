@@ -8,3 +8,5 @@ export * from './lib/dead-letters/dead-letter-queues';
 export * from './lib/dead-letters/dead-lettered-message';
 export * from './lib/dead-letters/replay-headers';
 export * from './lib/publishing/fault-headers';
+export * from './lib/asyncapi/asyncapi-document';
+export * from './lib/asyncapi/exchange-map';

@@ -1,5 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { OutgoingMessage } from '@shopbus/messaging-core';
 import type { SqlExecutor, TransactionRunner } from '@shopbus/messaging-outbox';
+import { AsyncApiModule } from './asyncapi/asyncapi.module';
+import { brokerHostOf } from './asyncapi/documented-service';
 import type { ServiceConfig } from './config/service-config';
 import type { DatabasePing } from './health/health.controller';
 import { ServiceHealthModule } from './health/service-health.module';
@@ -24,23 +27,38 @@ export interface ServiceDatabase {
   transactions: TransactionRunner<SqlExecutor>;
 }
 
+/** What a service brings to the platform besides its configuration. */
+export interface ServiceParts {
+  database: ServiceDatabase;
+  /**
+   * Every message type the service publishes, sends or requests (its `<service>.endpoints.ts`):
+   * the bus refuses any other, and the AsyncAPI document lists these.
+   */
+  outgoing: readonly OutgoingMessage[];
+}
+
 /**
  * The modules every service imports, in one place: JSON logs, messaging on the shop's
- * exchanges (idempotent endpoints recording in the service's database), the outbox with its
- * relay on the service's database, and `/health`.
+ * exchanges (idempotent endpoints recording in the service's database, outgoing types held to
+ * the declared list), the outbox with its relay on the service's database, `/health`, and the
+ * AsyncAPI document of its messages.
  */
 export function serviceInfrastructure(
   config: ServiceConfig,
-  database: ServiceDatabase,
+  { database, outgoing }: ServiceParts,
   tuning: ServiceTuning = {},
 ): DynamicModule[] {
   return [
     serviceLogger(config),
-    shopMessaging(config, database.transactions, tuning.messaging),
+    shopMessaging(config, { transactions: database.transactions, outgoing }, tuning.messaging),
     ShopOutboxModule.forRoot({
       databaseUrl: config.databaseUrl,
       serviceName: config.serviceName,
       relay: { pollIntervalMs: config.outboxPollIntervalMs, ...tuning.relay },
+    }),
+    AsyncApiModule.forRoot({
+      name: config.serviceName,
+      brokerHost: brokerHostOf(config.rabbitmqUrl),
     }),
     ServiceHealthModule.forRoot(database.ping, { outboxStallAfterMs: config.outboxStallAfterMs }),
   ];

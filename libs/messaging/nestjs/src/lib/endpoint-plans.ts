@@ -6,7 +6,7 @@ import {
   type EndpointDefinition,
   type FallbackHandler,
   type HandlerRegistration,
-  type MessageHandler as Handler,
+  type HandlerFunction,
 } from '@shopbus/messaging-core';
 import type { MessageHandlerOptions } from './message-handler.decorator';
 import type { MessagingModuleOptions } from './messaging-module.options';
@@ -51,7 +51,7 @@ export class EndpointPlans {
       if (plan.handlers.some((handler) => handler.contract.type === contract.type)) {
         throw new Error(`Two handlers for "${contract.type}" on queue "${queue}"`);
       }
-      plan.handlers.push(handlerFor(contract, handle as Handler<AnyContract>));
+      plan.handlers.push(handlerFor(contract, handle as HandlerFunction<AnyContract>));
     } else if (plan.fallback) {
       throw new Error(`Two fallback handlers for queue "${queue}"`);
     } else {

@@ -5,7 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { MessageBus, type ConsumerHandle } from '@shopbus/messaging-core';
+import { MessageBus, type ConsumerHandle, type Endpoint } from '@shopbus/messaging-core';
 import { EndpointPlans } from './endpoint-plans';
 import { MESSAGE_HANDLER, type MessageHandlerMetadata } from './message-handler.decorator';
 import { MESSAGING_OPTIONS } from './messaging.module-definition';
@@ -22,6 +22,7 @@ import { NestHandlerInvoker } from './pipeline/nest-handler-invoker';
 @Injectable()
 export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumers: ConsumerHandle[] = [];
+  private discovered: Endpoint[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -40,9 +41,15 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
       // (when the microservice is connected), so both styles are checked together.
       assertDeclared(this.options.declaredQueues, [...plans.queues, ...this.server.plan().queues]);
     }
-    for (const endpoint of plans.endpoints) {
+    this.discovered = plans.endpoints;
+    for (const endpoint of this.discovered) {
       this.consumers.push(await this.bus.subscribe(endpoint));
     }
+  }
+
+  /** Every endpoint the service consumes, in both handler styles (e.g. for its AsyncAPI document). */
+  endpoints(): Endpoint[] {
+    return [...this.discovered, ...this.server.plan().endpoints];
   }
 
   async onApplicationShutdown(): Promise<void> {

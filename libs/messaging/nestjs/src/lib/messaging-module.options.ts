@@ -2,6 +2,7 @@ import type {
   AnyContract,
   ConsumeMiddleware,
   Idempotency,
+  OutgoingMessage,
   MessagingLogger,
   RecoverabilityPolicy,
   Transport,
@@ -27,6 +28,11 @@ export interface MessagingModuleOptions {
    * library's `InboxIdempotency`). Needed once any endpoint is declared `idempotent`.
    */
   idempotency?: Idempotency;
+  /**
+   * Every type the service publishes, sends or requests: given, the bus refuses any other (see
+   * OutgoingMessages), and the AsyncAPI document lists them. Default: not held to a list.
+   */
+  outgoing?: readonly OutgoingMessage[];
   /**
    * The contracts `@EventPattern`/`@MessagePattern` patterns may name (a pattern that is one's
    * type is validated by it); other patterns carry unchecked JSON. Default none.

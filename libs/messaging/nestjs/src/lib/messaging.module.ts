@@ -28,6 +28,7 @@ import { NestHandlerInvoker } from './pipeline/nest-handler-invoker';
           defaultRequestTimeoutMs: options.requestTimeoutMs,
           recoverability: options.recoverability,
           idempotency: options.idempotency,
+          outgoing: options.outgoing,
           logger: options.logger ?? nestMessagingLogger(),
         });
       },
@@ -41,6 +42,6 @@ import { NestHandlerInvoker } from './pipeline/nest-handler-invoker';
     NestHandlerInvoker,
     MessagingExplorer,
   ],
-  exports: [MessageBus, ShopbusServer],
+  exports: [MessageBus, ShopbusServer, MessagingExplorer],
 })
 export class MessagingModule extends ConfigurableModuleClass {}

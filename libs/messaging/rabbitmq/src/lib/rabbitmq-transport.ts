@@ -18,6 +18,7 @@ import { DeadLetterQueues } from './dead-letters/dead-letter-queues';
 import { toPublishOptions } from './publishing/amqp-message-codec';
 import { ConfirmedPublisher, type PublishTarget } from './publishing/confirmed-publisher';
 import { DirectReplyRequester } from './requesting/direct-reply-requester';
+import type { ExchangeMap } from './asyncapi/exchange-map';
 import type { RabbitMqTransportOptions } from './rabbitmq-transport.options';
 import { declareTopology } from './topology/declare-topology';
 import { endpointTopology } from './topology/endpoint-topology';
@@ -266,6 +267,23 @@ export class RabbitMqTransport implements Transport {
       exchange: this.exchangeName(destination.exchange),
       routingKey: destination.routingKey ?? type,
       mandatory: true,
+    };
+  }
+
+  /** Its exchanges by role, logical name and type: what an AsyncAPI document names. */
+  exchangeMap(): ExchangeMap {
+    const declared = [
+      ...(this.options.topology?.exchanges ?? []),
+      { name: this.eventsExchange, type: 'topic' as const },
+      { name: this.commandsExchange, type: 'direct' as const },
+      { name: this.deadLetterExchange, type: 'direct' as const },
+    ];
+    return {
+      events: this.eventsExchange,
+      commands: this.commandsExchange,
+      deadLetter: this.deadLetterExchange,
+      names: { ...this.options.exchangeNames },
+      types: Object.fromEntries(declared.map(({ name, type }) => [name, type])),
     };
   }
 

@@ -1,5 +1,5 @@
 import { shopContracts, shopExchanges } from '@shopbus/contracts';
-import type { RecoverabilityPolicy } from '@shopbus/messaging-core';
+import type { OutgoingMessage, RecoverabilityPolicy } from '@shopbus/messaging-core';
 import { MessagingModule, nestMessagingLogger } from '@shopbus/messaging-nestjs';
 import {
   InboxIdempotency,
@@ -23,7 +23,10 @@ export interface ShopMessagingOptions {
  */
 export function shopMessaging(
   config: ServiceConfig,
-  transactions: TransactionRunner<SqlExecutor>,
+  {
+    transactions,
+    outgoing,
+  }: { transactions: TransactionRunner<SqlExecutor>; outgoing: readonly OutgoingMessage[] },
   options: ShopMessagingOptions = {},
 ) {
   const exchanges = shopExchanges(config.exchangePrefix);
@@ -47,6 +50,7 @@ export function shopMessaging(
     },
     contracts: shopContracts,
     idempotency: new InboxIdempotency(transactions),
+    outgoing,
     declaredQueues: config.manifest.queues,
     isGlobal: true,
   });

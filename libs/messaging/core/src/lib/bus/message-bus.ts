@@ -23,6 +23,7 @@ import {
 import { dispatchToHandler } from '../consuming/dispatch-to-handler';
 import type { EndpointDefinition } from '../consuming/endpoint-definition';
 import { idempotent, type Idempotency } from '../consuming/idempotency';
+import { OutgoingMessages, type OutgoingMessage } from './outgoing-messages';
 import { partitionBy } from '../consuming/partition-by';
 import type { FallbackHandler, HandlerRegistration } from '../consuming/message-handler';
 import { REPLY_ERROR_HEADER } from '../consuming/query-reply';
@@ -41,12 +42,7 @@ import {
 } from '../recoverability/recoverability-policy';
 import { decodeBody } from '../serialization/json-body';
 import { toOutbound } from '../serialization/to-outbound';
-import type {
-  ConsumerHandle,
-  Destination,
-  InboundMessage,
-  Transport,
-} from '../ports/transport';
+import type { ConsumerHandle, Destination, InboundMessage, Transport } from '../ports/transport';
 
 export interface MessageBusOptions {
   /** This service's name, stamped on every message as its source. */
@@ -59,6 +55,11 @@ export interface MessageBusOptions {
   recoverability?: Partial<RecoverabilityPolicy>;
   /** Where idempotent endpoints record what they handled (the outbox library's inbox). */
   idempotency?: Idempotency;
+  /**
+   * Every type this service publishes, sends or requests. Given, nothing else can be sent (see
+   * OutgoingMessages); omitted, anything can. Fault events are the bus's own and always allowed.
+   */
+  outgoing?: readonly OutgoingMessage[];
   logger?: MessagingLogger;
 }
 
@@ -97,6 +98,8 @@ export class MessageBus {
   private readonly requestTimeoutMs: number;
   private readonly logger: MessagingLogger;
   readonly recoverability: RecoverabilityPolicy;
+  /** What this service declared it sends, or undefined when it declared nothing. */
+  readonly outgoing?: OutgoingMessages;
 
   constructor(
     readonly transport: Transport,
@@ -105,6 +108,7 @@ export class MessageBus {
     this.requestTimeoutMs = options.defaultRequestTimeoutMs ?? 5000;
     this.recoverability = recoverabilityPolicy(options.recoverability);
     this.logger = options.logger ?? consoleLogger;
+    this.outgoing = options.outgoing && new OutgoingMessages(options.source, options.outgoing);
   }
 
   get source(): string {
@@ -162,6 +166,7 @@ export class MessageBus {
     payload: z.input<C['schema']>,
     options: OutgoingOptions = {},
   ): MessageEnvelope<z.output<C['schema']>> {
+    this.outgoing?.assertDeclared(contract);
     return createEnvelope({
       messageType: contract.type,
       messageVersion: contract.version,

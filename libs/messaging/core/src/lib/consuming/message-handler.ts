@@ -25,20 +25,20 @@ export interface MessageContext<TPayload = unknown> {
  * Handles one message type. An event or command handler resolves when done; a query handler
  * resolves to its response. Throwing leaves the message to the recoverability policies.
  */
-export type MessageHandler<C extends MessageContract> = (
+export type HandlerFunction<C extends MessageContract> = (
   payload: PayloadOf<C>,
   context: MessageContext<PayloadOf<C>>,
 ) => Promise<C extends QueryContract ? ResponseOf<C> : void>;
 
 export interface HandlerRegistration<C extends AnyContract = AnyContract> {
   readonly contract: C;
-  readonly handle: MessageHandler<C>;
+  readonly handle: HandlerFunction<C>;
 }
 
 /** Pairs a contract with its handler, keeping the payload type of the one in the other. */
 export function handlerFor<C extends AnyContract>(
   contract: C,
-  handle: MessageHandler<C>,
+  handle: HandlerFunction<C>,
 ): HandlerRegistration {
   return { contract, handle } as unknown as HandlerRegistration;
 }

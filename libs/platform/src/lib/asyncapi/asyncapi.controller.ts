@@ -1,0 +1,45 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { MessageBus } from '@shopbus/messaging-core';
+import { MessagingExplorer } from '@shopbus/messaging-nestjs';
+import { asyncApiDocument, RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
+import { SERVICE_CONFIG_FOR_DOCS, type DocumentedService } from './documented-service';
+import { asyncApiPage } from './asyncapi-page';
+
+/**
+ * The service's AsyncAPI 3 document, next to Swagger's /docs: `GET /asyncapi.json`, and
+ * `GET /asyncapi`, the same rendered as a page. Built from the running service's endpoints (both
+ * handler styles), its declared outgoing messages and its transport's exchanges, so it says what
+ * the service does, not what someone wrote down.
+ */
+@ApiExcludeController()
+@Controller()
+export class AsyncApiController {
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly explorer: MessagingExplorer,
+    @Inject(SERVICE_CONFIG_FOR_DOCS) private readonly service: DocumentedService,
+  ) {}
+
+  @Get('asyncapi.json')
+  document(): Record<string, unknown> {
+    const { transport } = this.bus;
+    if (!(transport instanceof RabbitMqTransport)) {
+      throw new Error('The AsyncAPI document describes the RabbitMQ transport only');
+    }
+    return asyncApiDocument({
+      service: this.service.name,
+      version: '1.0',
+      host: this.service.brokerHost,
+      endpoints: this.explorer.endpoints(),
+      outgoing: this.bus.outgoing?.declared ?? [],
+      exchanges: transport.exchangeMap(),
+    });
+  }
+
+  @Get('asyncapi')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  page(): string {
+    return asyncApiPage(this.document());
+  }
+}
