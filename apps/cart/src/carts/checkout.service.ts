@@ -1,16 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
 import { CartCheckedOut, QuoteShipping, type ShippingAddress } from '@shopbus/contracts';
 import {
-  MessageBus,
   RequestTimeoutError,
   TransportDisconnectedError,
   UnroutableMessageError,
   type ResponseOf,
 } from '@shopbus/messaging-core';
 import { Outbox } from '@shopbus/messaging-outbox';
-import { CART_CONFIG } from '../cart.tokens';
-import type { CartConfig } from '../config';
+import { firstValueFrom } from 'rxjs';
+import { SHIPPING_CLIENT } from '../cart.tokens';
 import { CartPrisma } from '../cart-prisma.service';
 import {
   CartNotFoundError,
@@ -57,8 +57,7 @@ export class CheckoutService {
   constructor(
     private readonly prisma: CartPrisma,
     private readonly outbox: Outbox,
-    private readonly bus: MessageBus,
-    @Inject(CART_CONFIG) private readonly config: CartConfig,
+    @Inject(SHIPPING_CLIENT) private readonly shipping: ClientProxy,
   ) {}
 
   async checkout(
@@ -163,12 +162,18 @@ export class CheckoutService {
     return { orderId: earlier.order_id, cartId: earlier.cart_id };
   }
 
+  /**
+   * Asks shipping for the price through Nest's ClientProxy (`send`: a request on the bus, the
+   * payload and the response validated by the QuoteShipping contract, timing out after
+   * QUOTE_TIMEOUT_MS).
+   */
   async quote(country: string, itemCount: number): Promise<ResponseOf<typeof QuoteShipping>> {
     try {
-      return await this.bus.request(
-        QuoteShipping,
-        { country: country.toUpperCase(), itemCount },
-        { timeoutMs: this.config.quoteTimeoutMs },
+      return await firstValueFrom(
+        this.shipping.send<ResponseOf<typeof QuoteShipping>>(QuoteShipping.type, {
+          country: country.toUpperCase(),
+          itemCount,
+        }),
       );
     } catch (error) {
       const unavailable =

@@ -20,7 +20,7 @@ export function destinationOf(message: OutgoingMessage): Destination | undefined
 /**
  * The written-down list of what a service sends, held to: a bus given one refuses to create an
  * envelope (so to publish, send, request, or write an outbox row) for any other type, naming the
- * list to extend. What the service says it sends (its AsyncAPI document, its broker permissions)
+ * list to extend. What the service says it sends (its AsyncAPI document, for one)
  * therefore cannot fall behind what it does.
  */
 export class OutgoingMessages {
