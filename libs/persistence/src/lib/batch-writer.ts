@@ -4,9 +4,12 @@
  * many rows. Each caller's promise resolves once its row is committed, so a message is acked
  * only after its effect is stored, as with a write of its own.
  *
- * Should the batch's statement fail, every row is written again alone, so that one row the
- * database refuses fails only its own caller (whose message is then retried or dead-lettered on
- * its own), never its neighbours.
+ * Should the database refuse the batch because of what a row holds (SQLSTATE class 22, a data
+ * exception, or 23, a constraint violation), every row is written again alone, so that the one
+ * it refuses fails only its own caller (whose message is then retried or dead-lettered on its
+ * own), never its neighbours. Any other failure (the database away, a timeout, overload) is no
+ * row's fault and would fail each row alike: every caller gets it at once, with no further
+ * statement sent to a database that cannot take one.
  */
 export class BatchWriter<T> {
   private pending: { row: T; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -44,8 +47,8 @@ export class BatchWriter<T> {
       await this.writeMany(batch.map((entry) => entry.row));
       for (const entry of batch) entry.resolve();
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0].reject(error);
+      if (batch.length === 1 || !isAboutARow(error)) {
+        for (const entry of batch) entry.reject(error);
         return;
       }
       await Promise.all(
@@ -53,4 +56,11 @@ export class BatchWriter<T> {
       );
     }
   }
+}
+
+/** A data exception (22xxx) or a constraint violation (23xxx): what one row holds is refused. */
+function isAboutARow(error: unknown): boolean {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  const state = typeof code === 'string' ? code : cause?.code;
+  return typeof state === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(state);
 }
