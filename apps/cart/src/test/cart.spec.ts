@@ -221,6 +221,11 @@ describe('the cart service', () => {
         .set('Idempotency-Key', 'x')
         .send(checkoutBody);
       expect(other.status).toBe(404);
+      await cart.untilOutboxDrained();
+      const written = await cart.database.query(
+        `SELECT 1 FROM outbox_message WHERE message_type = 'cart.checked-out'`,
+      );
+      expect(written).toHaveLength(1);
       expect(client.eventsOf('cart.checked-out')).toHaveLength(1);
     });
 
@@ -314,6 +319,7 @@ describe('the cart service', () => {
       `SELECT count(*) AS n FROM outbox_message WHERE message_type = 'cart.check-abandonment' AND pending`,
     );
     expect(Number(scheduled[0].n)).toBe(0);
+    await cart.untilOutboxDrained();
     expect(client.eventsOf('cart.abandoned')).toHaveLength(1);
   });
 });

@@ -160,6 +160,7 @@ describe('the order service and its fulfilment saga', () => {
     expect(shipped.payload.trackingNumber).toBe('TRK-1');
     expect(shipped.correlationId).toBe(orderId);
     await client.event('order.delivered');
+    await services[0].untilOutboxDrained();
     expect(cancellations.seen).toEqual([]);
   });
 
@@ -172,6 +173,7 @@ describe('the order service and its fulfilment saga', () => {
     const [cancellation] = await cancellations.reach(1);
     expect(cancellation).toEqual({ orderId, reason: 'not dispatched before the deadline' });
     await untilStatus(orderId, 'cancelling');
+    await services[0].untilOutboxDrained();
     expect(client.eventsOf('order.cancelled')).toEqual([]);
 
     await client.bus.publish(ShipmentCancelled, { orderId, shipmentId });
@@ -193,6 +195,7 @@ describe('the order service and its fulfilment saga', () => {
     await client.event('order.shipped', (e: { orderId: string }) => e.orderId === orderId);
     await client.bus.publish(ShipmentDelivered, { orderId, shipmentId });
     await untilStatus(orderId, 'delivered');
+    await services[0].untilOutboxDrained();
     expect(client.eventsOf('order.cancelled')).toEqual([]);
     const { body } = await api.get(`/orders/${orderId}`);
     expect(body.history.map((step: { status: string }) => step.status)).toEqual([
@@ -216,6 +219,7 @@ describe('the order service and its fulfilment saga', () => {
       'shipment failed: the carrier does not know postal code 00000',
     );
     await client.event('order.cancelled');
+    await services[0].untilOutboxDrained();
     expect(cancellations.seen).toEqual([]);
   });
 

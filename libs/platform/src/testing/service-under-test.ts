@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { createTestVhost, TestDatabase, type TestVhost } from '@shopbus/testing';
+import { createTestVhost, TestDatabase, until, type TestVhost } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
 import { configureService, startService } from '../lib/bootstrap-service';
 
@@ -29,6 +29,12 @@ export interface ServiceUnderTest<C extends ServiceConfig> {
   vhost: TestVhost;
   /** For supertest: `request(service.http)`. */
   http: unknown;
+  /**
+   * Resolves once the service's outbox holds no row that is due and unpublished: everything it
+   * has decided to send is with the broker. The barrier before asserting that something was
+   * *not* sent (scheduled rows not yet due do not count).
+   */
+  untilOutboxDrained(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +82,19 @@ export async function startServiceUnderTest<C extends ServiceConfig>(
     database,
     vhost,
     http: app.getHttpServer(),
+    async untilOutboxDrained() {
+      let due = -1;
+      await until(
+        async () => {
+          const [row] = await database.query<{ n: string }>(
+            'SELECT count(*) AS n FROM outbox_message WHERE pending AND next_attempt_at <= now()',
+          );
+          due = Number(row.n);
+          return due === 0;
+        },
+        () => `the outbox drained (${due} due row(s) unpublished)`,
+      );
+    },
     async close() {
       await app.close();
       await cleanUp();
