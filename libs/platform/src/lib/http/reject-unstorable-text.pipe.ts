@@ -10,17 +10,24 @@ import {
  * Postgres stores neither (text refuses NUL, jsonb both), and every message that copies such a
  * value fails downstream. So any such string in a request's body, query or path is refused at the
  * door, with a 400 that names the field, before it can fail a transaction (a 500) or reach a
- * message. Runs before validation, on every parameter.
+ * message. Runs before validation, on a request's parameters only: as a global pipe it is also
+ * handed message handlers' `@Payload()` and `@Ctx()` (Nest's RPC parameter types are numbers),
+ * which it leaves alone: a payload is its contract's to check, and a `MessageContext` holds the
+ * handler's database transaction, no place to walk.
  */
 @Injectable()
 export class RejectUnstorableTextPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (!HTTP_INPUTS.has(metadata.type)) return value;
     const where = metadata.data ? `${metadata.type} ${metadata.data}` : metadata.type;
     const problem = unstorableTextIn(value, where);
     if (problem) throw new BadRequestException(problem);
     return value;
   }
 }
+
+/** Where an HTTP request's values arrive (`custom`: a header or a decorator of the application's). */
+const HTTP_INPUTS = new Set<unknown>(['body', 'query', 'param', 'custom']);
 
 const MAX_DEPTH = 32;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
