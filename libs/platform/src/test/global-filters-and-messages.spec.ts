@@ -1,11 +1,10 @@
 import { Controller, Injectable, type INestApplication } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
-import { defineEvent, silentLogger } from '@shopbus/messaging-core';
-import { MessageBus } from '@shopbus/messaging-core';
+import { defineEvent, MessageBus, silentLogger } from '@shopbus/messaging-core';
 import { MessageHandler, MessagingModule, ShopbusServer } from '@shopbus/messaging-nestjs';
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
-import { BrokerAdmin, rabbitmqUrl, uniqueName } from '@shopbus/testing';
+import { BrokerAdmin, rabbitmqUrl, uniqueExchanges, uniqueName } from '@shopbus/testing';
 import { z } from 'zod';
 import { DatabaseUnavailableFilter } from '../lib/http/database-unavailable.filter';
 import { DomainError } from '../lib/http/domain-error';
@@ -40,11 +39,7 @@ class FailingMove {
 describe('a service’s global HTTP filters and its message handlers', () => {
   const service = uniqueName('filters');
   const queueOf = (type: string) => `${service}.${type}`;
-  const exchanges = {
-    eventsExchange: uniqueName('events'),
-    commandsExchange: uniqueName('commands'),
-    deadLetterExchange: uniqueName('dead-letter'),
-  };
+  const exchanges = uniqueExchanges();
   let app: INestApplication;
   let admin: BrokerAdmin;
 

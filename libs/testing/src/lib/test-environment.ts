@@ -17,3 +17,12 @@ export function rabbitmqUrl(): string {
 export function uniqueName(prefix: string): string {
   return `test.${prefix}.${randomBytes(4).toString('hex')}`;
 }
+
+/** The three exchanges a RabbitMQ transport works with, named for this test run only. */
+export function uniqueExchanges() {
+  return {
+    eventsExchange: uniqueName('events'),
+    commandsExchange: uniqueName('commands'),
+    deadLetterExchange: uniqueName('dead-letter'),
+  };
+}

@@ -8,7 +8,7 @@ import {
   type RecoverabilityPolicy,
 } from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
-import { BrokerAdmin, rabbitmqUrl, uniqueName } from '@shopbus/testing';
+import { BrokerAdmin, rabbitmqUrl, uniqueExchanges, uniqueName } from '@shopbus/testing';
 import { MessageErrorsFilter } from '../lib/microservice/message-errors.filter';
 import { ShopbusClientProxy } from '../lib/microservice/shopbus-client-proxy';
 import { ShopbusServer } from '../lib/microservice/shopbus-server';
@@ -45,11 +45,7 @@ export interface NestMessagingSetup {
 export async function startNestMessaging(setup: NestMessagingSetup): Promise<NestMessagingFixture> {
   const admin = await BrokerAdmin.connect();
   const service = uniqueName('nest');
-  const exchanges = {
-    eventsExchange: uniqueName('events'),
-    commandsExchange: uniqueName('commands'),
-    deadLetterExchange: uniqueName('dead-letter'),
-  };
+  const exchanges = uniqueExchanges();
   const delays = setup.recoverability?.redeliveryDelaysMs ?? [1000, 10000, 60000];
   const queueOf = (type: string) => `${service}.${type}`;
   admin.track({

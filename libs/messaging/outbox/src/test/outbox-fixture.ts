@@ -4,7 +4,13 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { consoleLogger, MessageBus, silentLogger } from '@shopbus/messaging-core';
 import { PgDatabase, servicePool } from '@shopbus/persistence';
 import { naming, RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
-import { BrokerAdmin, rabbitmqUrl, TestDatabase, uniqueName } from '@shopbus/testing';
+import {
+  BrokerAdmin,
+  rabbitmqUrl,
+  TestDatabase,
+  uniqueExchanges,
+  uniqueName,
+} from '@shopbus/testing';
 import { Outbox } from '../lib/outbox';
 import { Inbox } from '../lib/inbox';
 import { OutboxRelay } from '../lib/relay/outbox-relay';
@@ -46,11 +52,7 @@ export async function startOutboxFixture(): Promise<OutboxFixture> {
   const pool = servicePool(database.url);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const admin = await BrokerAdmin.connect();
-  const exchanges = {
-    eventsExchange: uniqueName('events'),
-    commandsExchange: uniqueName('commands'),
-    deadLetterExchange: uniqueName('dead-letter'),
-  };
+  const exchanges = uniqueExchanges();
   admin.track({ exchanges: Object.values(exchanges) });
   const transport = new RabbitMqTransport({
     url: rabbitmqUrl(),

@@ -2,13 +2,9 @@ type Json = Record<string, unknown>;
 
 const escape = (text: unknown) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The operation's message names, from its `#/channels/<id>/messages/<name>` references. */
-const messageNames = (operation: Json) =>
-  ((operation['messages'] ?? []) as { $ref: string }[]).map(({ $ref }) =>
-    decodeURIComponent($ref.split('/').pop() ?? '')
-      .replace(/~1/g, '/')
-      .replace(/~0/g, '~'),
-  );
+/** What a `#/…/<key>` reference points at: its last key, JSON-pointer escapes undone. */
+const refKey = ({ $ref }: { $ref: string }) =>
+  ($ref.split('/').pop() ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
 
 /**
  * The AsyncAPI document as one self-contained page (no scripts, nothing fetched): its operations
@@ -20,12 +16,10 @@ export function asyncApiPage(document: Json): string {
   const operations = document['operations'] as Record<string, Json>;
   const messages = (document['components'] as { messages: Record<string, Json> }).messages;
   const rows = Object.entries(operations).map(([id, operation]) => {
-    const channelId = (operation['channel'] as { $ref: string }).$ref.split('/').pop() ?? '';
-    const channel = channels[channelId.replace(/~1/g, '/').replace(/~0/g, '~')] ?? {};
+    const channel = channels[refKey(operation['channel'] as { $ref: string })] ?? {};
+    const names = ((operation['messages'] ?? []) as { $ref: string }[]).map(refKey);
     return `<tr><td>${escape(operation['action'])}</td><td><code>${escape(channel['address'])}</code></td>
-<td>${messageNames(operation)
-      .map((name) => `<a href="#${escape(name)}">${escape(name)}</a>`)
-      .join('<br>')}</td>
+<td>${names.map((name) => `<a href="#${escape(name)}">${escape(name)}</a>`).join('<br>')}</td>
 <td>${escape(channel['description'] ?? operation['summary'] ?? id)}</td></tr>`;
   });
   const sections = Object.entries(messages).map(

@@ -10,7 +10,8 @@ import { asyncApiPage } from './asyncapi-page';
  * The service's AsyncAPI 3 document, next to Swagger's /docs: `GET /asyncapi.json`, and
  * `GET /asyncapi`, the same rendered as a page. Built from the running service's endpoints (both
  * handler styles), its declared outgoing messages and its transport's exchanges, so it says what
- * the service does, not what someone wrote down.
+ * the service does, not what someone wrote down. None of them changes once the service runs: the
+ * document is built on the first request and kept.
  */
 @ApiExcludeController()
 @Controller()
@@ -21,8 +22,21 @@ export class AsyncApiController {
     @Inject(SERVICE_CONFIG_FOR_DOCS) private readonly service: DocumentedService,
   ) {}
 
+  private built?: Record<string, unknown>;
+
   @Get('asyncapi.json')
   document(): Record<string, unknown> {
+    this.built ??= this.build();
+    return this.built;
+  }
+
+  @Get('asyncapi')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  page(): string {
+    return asyncApiPage(this.document());
+  }
+
+  private build(): Record<string, unknown> {
     const { transport } = this.bus;
     if (!(transport instanceof RabbitMqTransport)) {
       throw new Error('The AsyncAPI document describes the RabbitMQ transport only');
@@ -35,11 +49,5 @@ export class AsyncApiController {
       outgoing: this.bus.outgoing?.declared ?? [],
       exchanges: transport.exchangeMap(),
     });
-  }
-
-  @Get('asyncapi')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  page(): string {
-    return asyncApiPage(this.document());
   }
 }
