@@ -75,7 +75,9 @@ describe('PgDatabase', () => {
         await pool.query('SELECT pg_terminate_backend($1)', [pid]);
         await tx.$executeRaw`INSERT INTO note VALUES (${'after'})`;
       }),
-    ).rejects.toThrow(/terminat/i);
+      // The server's notice ("terminating connection…") reaches the statement, or pg has taken
+      // the cut socket first and refuses the statement itself: which comes first is timing.
+    ).rejects.toThrow(/terminat|encountered a connection error/i);
     await database.$transaction((tx) => tx.$executeRaw`INSERT INTO note VALUES (${'next'})`);
     expect(await rows()).toEqual(['next']);
     expect(pool.totalCount).toBeLessThanOrEqual(2);
