@@ -1,3 +1,4 @@
 export * from './testing/service-under-test';
 export * from './testing/shop-test-client';
 export * from './testing/asyncapi-check';
+export * from './testing/service-on-harness';

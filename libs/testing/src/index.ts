@@ -5,3 +5,5 @@ export * from './lib/signals';
 export * from './lib/test-database';
 export * from './lib/bench-stats';
 export * from './lib/test-vhost';
+export * from './lib/transport-contract/transport-contract';
+export * from './lib/transport-contract/contract-driver';

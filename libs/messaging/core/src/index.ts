@@ -22,3 +22,5 @@ export * from './lib/recoverability/recoverability-policy';
 export * from './lib/recoverability/fault';
 export * from './lib/recoverability/recoverability.middleware';
 export * from './lib/recoverability/fault-event';
+export * from './lib/time/clock';
+export * from './lib/dead-letters/dead-letter-operations';

@@ -1,5 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import type { OutgoingMessage } from '@shopbus/messaging-core';
+import type { Clock, OutgoingMessage } from '@shopbus/messaging-core';
 import type { SqlExecutor, TransactionRunner } from '@shopbus/messaging-outbox';
 import { AsyncApiModule } from './asyncapi/asyncapi.module';
 import { brokerHostOf } from './asyncapi/documented-service';
@@ -10,10 +10,18 @@ import { serviceLogger } from './logging/service-logger.module';
 import { shopMessaging, type ShopMessagingOptions } from './messaging/shop-messaging';
 import { ShopOutboxModule, type ShopOutboxOptions } from './outbox/shop-outbox.module';
 
-/** What the tests change in a service: faster redelivery and polling. */
+/**
+ * What the tests change in a service: faster redelivery and polling, or (the harness) another
+ * transport and a virtual clock.
+ */
 export interface ServiceTuning {
   messaging?: ShopMessagingOptions;
   relay?: ShopOutboxOptions['relay'];
+  /**
+   * The time scheduled messages fall due by, for the bus and the relay alike. Default the system
+   * clock (and the database's time for the relay).
+   */
+  clock?: Clock;
 }
 
 /** What the platform needs of a service's database. */
@@ -50,11 +58,15 @@ export function serviceInfrastructure(
 ): DynamicModule[] {
   return [
     serviceLogger(config),
-    shopMessaging(config, { transactions: database.transactions, outgoing }, tuning.messaging),
+    shopMessaging(
+      config,
+      { transactions: database.transactions, outgoing },
+      { ...tuning.messaging, clock: tuning.clock },
+    ),
     ShopOutboxModule.forRoot({
       databaseUrl: config.databaseUrl,
       serviceName: config.serviceName,
-      relay: { pollIntervalMs: config.outboxPollIntervalMs, ...tuning.relay },
+      relay: { pollIntervalMs: config.outboxPollIntervalMs, clock: tuning.clock, ...tuning.relay },
     }),
     AsyncApiModule.forRoot({
       name: config.serviceName,

@@ -37,7 +37,6 @@ function inbound(
     metadata,
     body: Buffer.from(body),
     redelivered: false,
-    origin: { queue: 'q', exchange: 'x', routingKey: messageType },
     reply,
     redeliveryCount: 0,
     redeliverLater: async () => undefined,

@@ -14,7 +14,6 @@ function message(correlationId: string, name: string): InboundMessage {
     metadata,
     body: Buffer.from(name),
     redelivered: false,
-    origin: { queue: 'q', exchange: '', routingKey: 'q' },
     redeliveryCount: 0,
     redeliverLater: async () => undefined,
     deadLetter: async () => undefined,

@@ -25,7 +25,6 @@ function delivery(redeliveryCount: number) {
       metadata,
       body: Buffer.from('{}'),
       redelivered: false,
-      origin: { queue: 'work', exchange: '', routingKey: 'work' },
       redeliveryCount,
       redeliverLater: async (delayMs) => {
         settled.redeliveredAfterMs = delayMs;

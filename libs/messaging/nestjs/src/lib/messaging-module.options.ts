@@ -4,6 +4,7 @@ import type {
   Idempotency,
   OutgoingMessage,
   MessagingLogger,
+  Clock,
   RecoverabilityPolicy,
   Transport,
 } from '@shopbus/messaging-core';
@@ -44,4 +45,6 @@ export interface MessagingModuleOptions {
    * written-down list of endpoints (used for permissions and operator routes) cannot drift.
    */
   declaredQueues?: readonly string[];
+  /** The time scheduled messages fall due by. Default the system clock (tests pass a virtual one). */
+  clock?: Clock;
 }

@@ -28,6 +28,7 @@ import { NestHandlerInvoker } from './pipeline/nest-handler-invoker';
           defaultRequestTimeoutMs: options.requestTimeoutMs,
           recoverability: options.recoverability,
           idempotency: options.idempotency,
+          clock: options.clock,
           outgoing: options.outgoing,
           logger: options.logger ?? nestMessagingLogger(),
         });

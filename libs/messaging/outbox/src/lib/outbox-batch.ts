@@ -89,7 +89,7 @@ export class OutboxBatch {
     payload: z.input<C['schema']>,
     options: ScheduleOptions,
   ): MessageEnvelope {
-    const dueAt = options.at ?? new Date(Date.now() + (options.delayMs ?? 0));
+    const dueAt = options.at ?? new Date(this.bus.clock.now() + (options.delayMs ?? 0));
     const envelope = this.bus.envelope(contract, payload, options);
     return this.add(
       contract.kind === 'event' ? 'publish' : 'send',
@@ -139,7 +139,7 @@ export class OutboxBatch {
     envelope: MessageEnvelope,
     options: OutboxWriteOptions,
     destination?: Destination,
-    dueAt = new Date(),
+    dueAt = new Date(this.bus.clock.now()),
   ): MessageEnvelope {
     const { payload, ...metadata } = envelope;
     const partitionKey = options.partitionKey ?? envelope.correlationId;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DeadLetterQueues } from '../lib/dead-letters/dead-letter-queues';
-import type { DeadLetteredMessage } from '../lib/dead-letters/dead-lettered-message';
+import type { DeadLetteredMessage } from '@shopbus/messaging-core';
 import { naming } from '../lib/topology/naming';
 
 export const DLQ_USAGE = `Usage: dlq <command> <queue> [options]

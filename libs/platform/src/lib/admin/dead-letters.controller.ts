@@ -18,12 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsArray, IsOptional, IsString } from 'class-validator';
-import { MessageBus } from '@shopbus/messaging-core';
-import type {
-  DeadLetterListing,
-  RabbitMqTransport,
-  ReplayResult,
-} from '@shopbus/messaging-rabbitmq';
+import { MessageBus, type DeadLetterListing, type ReplayResult } from '@shopbus/messaging-core';
 import { queryLimit } from '../http/query-limit';
 
 export class ReplayDto {
@@ -90,6 +85,6 @@ export class DeadLettersController {
         `${queue} is not one of ${this.bus.source}'s endpoints (${endpoints.join(', ')})`,
       );
     }
-    return (this.bus.transport as RabbitMqTransport).deadLetterQueues();
+    return this.bus.transport.deadLetterQueues();
   }
 }

@@ -1,5 +1,10 @@
 import { shopContracts, shopExchanges } from '@shopbus/contracts';
-import type { OutgoingMessage, RecoverabilityPolicy } from '@shopbus/messaging-core';
+import type {
+  Clock,
+  OutgoingMessage,
+  RecoverabilityPolicy,
+  Transport,
+} from '@shopbus/messaging-core';
 import { MessagingModule, nestMessagingLogger } from '@shopbus/messaging-nestjs';
 import {
   InboxIdempotency,
@@ -13,6 +18,22 @@ import { shopTopology } from './shop-topology';
 export interface ShopMessagingOptions {
   /** Overrides of the recoverability policy (tests shorten the redelivery delays). */
   recoverability?: Partial<RecoverabilityPolicy>;
+  /**
+   * Another transport on the shop's exchanges, given their names and the shop topology (the
+   * harness's in-memory transport). Default: RabbitMQ at the configured URL.
+   */
+  transport?: (shop: ShopTransportSettings) => Transport;
+  /** The time scheduled messages fall due by. Default the system clock. */
+  clock?: Clock;
+}
+
+/** What any transport of the shop is built with: its exchanges, their logical names, the topology. */
+export interface ShopTransportSettings {
+  eventsExchange: string;
+  commandsExchange: string;
+  deadLetterExchange: string;
+  topology: ReturnType<typeof shopTopology>;
+  exchangeNames: Record<string, string>;
 }
 
 /**
@@ -30,19 +51,25 @@ export function shopMessaging(
   options: ShopMessagingOptions = {},
 ) {
   const exchanges = shopExchanges(config.exchangePrefix);
+  const shop: ShopTransportSettings = {
+    eventsExchange: exchanges.events,
+    commandsExchange: exchanges.commands,
+    deadLetterExchange: exchanges.deadLetter,
+    topology: shopTopology(exchanges),
+    // Handlers and outbox rows name exchanges logically: { exchange: 'notifications' }.
+    exchangeNames: { ...exchanges },
+  };
   return MessagingModule.forRoot({
     serviceName: config.serviceName,
-    transport: new RabbitMqTransport({
-      url: config.rabbitmqUrl,
-      connectionName: config.serviceName,
-      eventsExchange: exchanges.events,
-      commandsExchange: exchanges.commands,
-      deadLetterExchange: exchanges.deadLetter,
-      topology: shopTopology(exchanges),
-      // Handlers and outbox rows name exchanges logically: { exchange: 'notifications' }.
-      exchangeNames: { ...exchanges },
-      logger: nestMessagingLogger(`${config.serviceName} transport`),
-    }),
+    transport:
+      options.transport?.(shop) ??
+      new RabbitMqTransport({
+        url: config.rabbitmqUrl,
+        connectionName: config.serviceName,
+        ...shop,
+        logger: nestMessagingLogger(`${config.serviceName} transport`),
+      }),
+    clock: options.clock,
     recoverability: {
       publishFaultEvents: true,
       ...(config.redeliveryDelaysMs && { redeliveryDelaysMs: config.redeliveryDelaysMs }),

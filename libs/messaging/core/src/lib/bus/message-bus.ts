@@ -43,6 +43,7 @@ import {
 import { decodeBody } from '../serialization/json-body';
 import { toOutbound } from '../serialization/to-outbound';
 import type { ConsumerHandle, Destination, InboundMessage, Transport } from '../ports/transport';
+import { systemClock, type Clock } from '../time/clock';
 
 export interface MessageBusOptions {
   /** This service's name, stamped on every message as its source. */
@@ -61,6 +62,11 @@ export interface MessageBusOptions {
    */
   outgoing?: readonly OutgoingMessage[];
   logger?: MessagingLogger;
+  /**
+   * The time scheduled messages fall due by (the outbox reads it from here). Default the system
+   * clock; a test harness passes a virtual one.
+   */
+  clock?: Clock;
 }
 
 export interface OutgoingOptions {
@@ -100,6 +106,7 @@ export class MessageBus {
   readonly recoverability: RecoverabilityPolicy;
   /** What this service declared it sends, or undefined when it declared nothing. */
   readonly outgoing?: OutgoingMessages;
+  readonly clock: Clock;
 
   constructor(
     readonly transport: Transport,
@@ -108,6 +115,7 @@ export class MessageBus {
     this.requestTimeoutMs = options.defaultRequestTimeoutMs ?? 5000;
     this.recoverability = recoverabilityPolicy(options.recoverability);
     this.logger = options.logger ?? consoleLogger;
+    this.clock = options.clock ?? systemClock;
     this.outgoing = options.outgoing && new OutgoingMessages(options.source, options.outgoing);
   }
 

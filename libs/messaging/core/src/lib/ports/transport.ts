@@ -1,11 +1,13 @@
 import type { MessageMetadata } from '../envelope/message-envelope';
 import type { AnyContract } from '../contracts/message-contract';
 import type { Fault } from '../recoverability/fault';
+import type { DeadLetterOperations } from '../dead-letters/dead-letter-operations';
 
 /**
  * Where a sent message goes. `{ queue }` delivers straight to one named queue; `{ exchange,
- * routingKey }` lets the broker route it (the routing key defaults to the message type).
- * Omitted, a command goes to the transport's command exchange, routed by its message type.
+ * routingKey }` hands it to a router the application names logically ('notifications'), which
+ * routes it by the key (default: the message type) or by its headers. Omitted, a command goes
+ * to the transport's command router, routed by its message type.
  */
 export type Destination = { queue: string } | { exchange: string; routingKey?: string };
 
@@ -13,13 +15,6 @@ export type Destination = { queue: string } | { exchange: string; routingKey?: s
 export interface OutboundMessage {
   readonly metadata: MessageMetadata;
   readonly body: Buffer;
-}
-
-/** Where an incoming message came from, for fault reports and replay. */
-export interface MessageOrigin {
-  readonly queue: string;
-  readonly exchange: string;
-  readonly routingKey: string;
 }
 
 /**
@@ -37,7 +32,6 @@ export interface InboundMessage {
   readonly malformed?: string;
   /** True when the broker delivered this message before and it was not acknowledged. */
   readonly redelivered: boolean;
-  readonly origin: MessageOrigin;
   /** Present when the sender awaits an answer: sends it one reply. */
   readonly reply?: (message: OutboundMessage) => Promise<void>;
   /** Delayed redeliveries already behind this message (0 on its first arrival). */
@@ -59,9 +53,11 @@ export type ReplyMessage = Pick<InboundMessage, 'metadata' | 'body'>;
 export type InboundHandler = (message: InboundMessage) => Promise<void>;
 
 /**
- * A source an endpoint's queue receives from besides its handlers' own message types: an event
- * pattern (`order.*`, `shipment.#`) on a topic exchange, every message of a fanout exchange, or
- * the messages whose headers match on a headers exchange.
+ * A source an endpoint's queue receives from besides its handlers' own message types, named
+ * logically: an event pattern (`order.*`, `shipment.#`: `*` one word, `#` zero or more) on the
+ * events router or another topic router, every message of a fanout router, or the messages whose
+ * headers match on a headers router. Every transport implements these four routing kinds
+ * (direct, topic, fanout, headers) with RabbitMQ's semantics; how it declares them is its own.
  */
 export interface EndpointBinding {
   readonly exchange: string;
@@ -93,15 +89,6 @@ export interface ConsumerHandle {
   stop(): Promise<void>;
 }
 
-/**
- * The port a broker adapter implements. Every method that puts a message on the wire resolves
- * only once the broker has taken responsibility for it, and rejects with one of the library's
- * `MessagingError`s otherwise: never silently drops a message.
- *
- * Delivery is at-least-once: a consumer's handler may see the same messageId more than once and
- * must be idempotent (see the inbox). A transport may call one endpoint's handler concurrently,
- * up to the endpoint's prefetch; it settles each delivery only after the handler's promise has.
- */
 /** A transport's state as an operator (or a readiness probe) sees it. */
 export interface TransportStatus {
   readonly connected: boolean;
@@ -116,15 +103,24 @@ export interface TransportStatus {
   readonly idleEndpoints: readonly string[];
 }
 
+/**
+ * The port a transport implements (RabbitMQ, in memory; `transportContract` in @shopbus/testing
+ * is what each must pass). Every method that puts a message on the wire resolves only once the
+ * transport has taken responsibility for it, and rejects with one of the library's
+ * `MessagingError`s otherwise: never silently drops a message.
+ *
+ * Delivery is at-least-once: a consumer's handler may see the same messageId more than once and
+ * must be idempotent (see the inbox). A transport may call one endpoint's handler concurrently,
+ * up to the endpoint's prefetch; it settles each delivery only after the handler's promise has.
+ */
 export interface Transport {
   /** Connects and declares the topology; resolves when ready to publish and consume. */
   start(): Promise<void>;
   /**
-   * True while connected to the broker. A publish that failed with TransportDisconnectedError
-   * while this stays true failed on its own account (its channel was closed over it).
+   * What a readiness check needs to know: connected, held back by the broker, every consumer
+   * attached. A publish that failed with TransportDisconnectedError while `connected` stays true
+   * failed on its own account (its channel was closed over it).
    */
-  readonly isConnected: boolean;
-  /** What a readiness check needs to know: connected, held back by the broker, every consumer attached. */
   status(): TransportStatus;
   /** An event to every queue subscribed to its message type. */
   publish(message: OutboundMessage): Promise<void>;
@@ -137,6 +133,8 @@ export interface Transport {
   ): Promise<ReplyMessage>;
   /** Starts consuming for an endpoint; messages are handed to `handler` one delivery at a time. */
   consume(endpoint: EndpointSpec, handler: InboundHandler): Promise<ConsumerHandle>;
+  /** The endpoints' dead-letter queues: what operators list, replay and purge. */
+  deadLetterQueues(): DeadLetterOperations;
   /** Graceful shutdown: stops consumers, lets in-flight handlers finish, closes the connection. */
   close(): Promise<void>;
 }

@@ -29,26 +29,30 @@ export async function claimBatch(
   client: Client,
   slices: readonly number[],
   batchSize: number,
+  /** The time rows fall due by (a test's virtual clock); omitted, the database's `now()`. */
+  nowMs?: number,
 ): Promise<ClaimedBatch> {
+  const now = nowMs === undefined ? 'now()' : timestamp(nowMs);
   // The claim must walk outbox_message_pending_idx in order and stop at the limit; right after
   // a burst, before autovacuum has analyzed the table, the planner may prefer to read every
   // pending row and sort them, so sorting is ruled out for this transaction.
   // BEGIN, the setting and the claim go in one simple query: one round trip, not two, after
-  // every wake-up. A simple query takes no bind parameters, so its only values, the slices and
-  // the batch size, are written in as checked integers.
+  // every wake-up. A simple query takes no bind parameters, so its only values, the slices, the
+  // batch size and a test clock's time, are written in as checked integers (the time as an
+  // ISO literal made from one).
   try {
     const results = (await client.query(
       `BEGIN; SET LOCAL enable_sort = off;
        WITH held AS MATERIALIZED (
          -- Keys with a row waiting out its retry delay (few), from that row on.
          SELECT partition_key, min(sequence) AS from_sequence FROM outbox_message
-          WHERE pending AND next_attempt_at > now() AND attempts > 0
+          WHERE pending AND next_attempt_at > ${now} AND attempts > 0
           GROUP BY partition_key)
        SELECT o.sequence, o.partition_key, o.intent, o.exchange, o.routing_key, o.queue,
               o.metadata, o.payload::text AS body, o.attempts
          FROM outbox_message o
         WHERE o.pending AND o.slice = ANY('{${slices.map(integer).join(',')}}'::int[])
-          AND o.next_attempt_at <= now()
+          AND o.next_attempt_at <= ${now}
           AND NOT EXISTS (SELECT 1 FROM held
                            WHERE held.partition_key = o.partition_key
                              AND held.from_sequence <= o.sequence)
@@ -91,7 +95,7 @@ export async function settleBatch(
     // The broker went away, or closed the channel over one row (an exchange that does not
     // exist): then the transport is still connected, and the row sent first among the failed is
     // the culprit and is charged an attempt; the rows behind it failed with the channel.
-    if (transport.isConnected) {
+    if (transport.status().connected) {
       const culprit = disconnected.reduce((a, b) => (a.sentAt <= b.sentAt ? a : b));
       failures.push({ row: culprit.row, error: culprit.error });
     }
@@ -122,7 +126,8 @@ export async function settleBatch(
       await client.query(
         `UPDATE outbox_message
             SET attempts = $2, last_error = $3,
-                next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
+                next_attempt_at = COALESCE($6::timestamptz, now())
+                                  + make_interval(secs => $4::float8 / 1000),
                 failed_at = CASE WHEN $5 THEN now() END, pending = NOT $5
           WHERE sequence = $1`,
         [
@@ -131,6 +136,7 @@ export async function settleBatch(
           errorText(error),
           retryDelayMs(attempts, options.retryInitialDelayMs, options.retryMaxDelayMs),
           giveUp,
+          options.clock ? new Date(options.clock.now()).toISOString() : null,
         ],
       );
       if (giveUp) outcome.failed += 1;
@@ -147,6 +153,12 @@ export async function settleBatch(
 /** Rolls the claim back: every row is pending again, as if this relay had never seen it. */
 export async function abandonBatch(batch: ClaimedBatch): Promise<void> {
   await batch.client.query('ROLLBACK').catch(() => undefined);
+}
+
+/** A time written into SQL text: an ISO-8601 literal built here from a number, nothing else. */
+function timestamp(ms: number): string {
+  integer(ms);
+  return `'${new Date(ms).toISOString()}'::timestamptz`;
 }
 
 /** A number written into SQL text: only ever an integer (slices, the batch size). */

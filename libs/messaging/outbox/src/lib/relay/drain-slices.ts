@@ -59,7 +59,7 @@ export async function drainSlices(
       const connection = connections[turn++ % connections.length];
       await marking.get(connection);
       // Claimed while the broker confirms the previous batch.
-      const batch = await claimBatch(connection, slices, options.batchSize);
+      const batch = await claimBatch(connection, slices, options.batchSize, options.clock?.now());
       open.add(batch);
       let current: InFlight;
       if (!previous) {

@@ -1,4 +1,4 @@
-import type { MessagingLogger, Transport } from '@shopbus/messaging-core';
+import type { Clock, MessagingLogger, Transport } from '@shopbus/messaging-core';
 
 export interface OutboxRelayOptions {
   /**
@@ -39,10 +39,16 @@ export interface OutboxRelayOptions {
   /** How often old rows are deleted. Default 60 000 ms. */
   housekeepingIntervalMs?: number;
   logger?: MessagingLogger;
+  /**
+   * The time rows fall due by (scheduled messages, retries). Default: the database's `now()`.
+   * A test harness passes the virtual clock its outbox schedules by, so that advancing it
+   * releases the rows it passed.
+   */
+  clock?: Clock;
 }
 
-export type ResolvedRelayOptions = Required<Omit<OutboxRelayOptions, 'logger'>> &
-  Pick<OutboxRelayOptions, 'logger'>;
+export type ResolvedRelayOptions = Required<Omit<OutboxRelayOptions, 'logger' | 'clock'>> &
+  Pick<OutboxRelayOptions, 'logger' | 'clock'>;
 
 export function resolveRelayOptions(options: OutboxRelayOptions): ResolvedRelayOptions {
   const listen = options.listen ?? true;

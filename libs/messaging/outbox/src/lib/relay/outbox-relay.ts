@@ -89,6 +89,14 @@ export class OutboxRelay {
     await pool?.end();
   }
 
+  /**
+   * Looks for due rows now instead of at the next poll: rows written here announce themselves
+   * (NOTIFY), but a scheduled row falls due silently, and a test's virtual clock can jump past it.
+   */
+  lookNow(): void {
+    this.wake.notify();
+  }
+
   /** The slices this relay owns right now (for tests and diagnostics). */
   get ownedSlices(): number[] {
     return this.ownership?.slices ?? [];

@@ -233,7 +233,6 @@ export class QueueConsumer {
       body: message.content,
       malformed: deliveryProblems(message),
       redelivered: message.fields.redelivered,
-      origin: { queue, exchange: originalRoute.exchange, routingKey: originalRoute.routingKey },
       redeliveryCount,
       reply: replyTo
         ? (reply) =>

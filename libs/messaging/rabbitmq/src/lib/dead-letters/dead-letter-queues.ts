@@ -1,28 +1,15 @@
 import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { naming } from '../topology/naming';
-import { describeDeadLetter, type DeadLetteredMessage } from './dead-lettered-message';
+import type {
+  DeadLetterListing,
+  DeadLetterOperations,
+  ReplayOptions,
+  ReplayResult,
+} from '@shopbus/messaging-core';
+import { describeDeadLetter } from './dead-lettered-message';
 import { replayProperties } from './replay-headers';
 
 const REPLAY_BATCH = 100;
-
-export interface DeadLetterListing {
-  /** Messages in `<queue>.dlq` when listing began. */
-  readonly total: number;
-  /** The first `limit` of them, oldest first. */
-  readonly messages: readonly DeadLetteredMessage[];
-}
-
-export interface ReplayOptions {
-  /** Replay only these; omitted, every message in the dead-letter queue. */
-  readonly messageIds?: readonly string[];
-}
-
-export interface ReplayResult {
-  /** Message ids replayed, in the order they went back. */
-  readonly replayed: readonly string[];
-  /** Messages left in the dead-letter queue. */
-  readonly remaining: number;
-}
 
 /**
  * Operations on an endpoint's dead-letter queue, addressed by the endpoint's queue name
@@ -37,7 +24,7 @@ export interface ReplayResult {
  *   that fails again during the replay is not picked up a second time.
  * - `purge` deletes them all.
  */
-export class DeadLetterQueues {
+export class DeadLetterQueues implements DeadLetterOperations {
   /** Works over `connection`; closes it on `close()` only when it opened it itself. */
   constructor(
     private readonly connection: ChannelModel,

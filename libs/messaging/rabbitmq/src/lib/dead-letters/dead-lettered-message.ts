@@ -1,30 +1,7 @@
 import type { GetMessage } from 'amqplib';
+import type { DeadLetteredMessage } from '@shopbus/messaging-core';
 import { FAULT_HEADERS } from '../publishing/fault-headers';
 import { REPLAY_HEADERS } from './replay-headers';
-
-/**
- * One message in a dead-letter queue, as an operator needs to see it to decide whether to replay
- * it. Messages given up by the library carry fault headers; messages the broker dead-lettered by
- * itself (a quorum queue's delivery limit, a reject from a foreign client) carry only its
- * `x-death` record, whose reason is shown instead.
- */
-export interface DeadLetteredMessage {
-  readonly messageId?: string;
-  readonly messageType?: string;
-  readonly correlationId?: string;
-  /** Why it was given up: the handler's error message, or the broker's dead-letter reason. */
-  readonly reason: string;
-  readonly errorType?: string;
-  readonly attempts?: number;
-  readonly failedAt?: string;
-  readonly service?: string;
-  readonly originalExchange?: string;
-  readonly originalRoutingKey?: string;
-  /** How often it was replayed before and failed again. */
-  readonly replayCount: number;
-  /** The body as text (JSON for every message the library wrote). */
-  readonly body: string;
-}
 
 interface DeathRecord {
   reason?: unknown;
@@ -33,6 +10,11 @@ interface DeathRecord {
   'routing-keys'?: unknown;
 }
 
+/**
+ * A message of a dead-letter queue as operators see it: the fault headers the library wrote, or
+ * for a message the broker dead-lettered by itself (a quorum queue's delivery limit, a reject
+ * from a foreign client) the reason in its `x-death` record.
+ */
 export function describeDeadLetter(message: GetMessage): DeadLetteredMessage {
   const { properties } = message;
   const headers: Record<string, unknown> = properties.headers ?? {};

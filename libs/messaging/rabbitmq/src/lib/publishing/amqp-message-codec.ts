@@ -4,6 +4,7 @@ import {
   type MessageHeaders,
   type MessageMetadata,
 } from '@shopbus/messaging-core';
+import { FAULT_HEADERS } from './fault-headers';
 
 /**
  * How envelope metadata maps onto AMQP: the standard properties where AMQP has one (so the
@@ -19,6 +20,19 @@ export const ENVELOPE_HEADERS = {
 } as const;
 
 const RESERVED = new Set<string>(Object.values(ENVELOPE_HEADERS));
+
+/**
+ * Headers a handler never sees among the message's: the broker's own (`x-death` and the other
+ * `x-` records of a dead-lettering) and the ones this library keeps for its redeliveries and
+ * faults. They are transport bookkeeping, read from the delivery itself where needed (see
+ * deliveryProvenance); a handler sees the application's headers as they were sent, and a
+ * replayed message's `replay-count`.
+ */
+function isTransportHeader(name: string): boolean {
+  return (
+    name.startsWith('x-') || name.startsWith('fault-') || name === FAULT_HEADERS.redeliveryCount
+  );
+}
 
 export function toPublishOptions(metadata: MessageMetadata): Options.Publish {
   const headers: Record<string, unknown> = { ...metadata.headers };
@@ -49,7 +63,7 @@ export function fromDelivery(message: ConsumeMessage): MessageMetadata {
   const raw = (properties.headers ?? {}) as Record<string, unknown>;
   const headers: MessageHeaders = {};
   for (const [name, value] of Object.entries(raw)) {
-    if (RESERVED.has(name)) continue;
+    if (RESERVED.has(name) || isTransportHeader(name)) continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       headers[name] = value;
     } else if (value !== undefined && value !== null) {

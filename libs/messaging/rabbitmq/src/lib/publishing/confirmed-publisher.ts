@@ -31,6 +31,8 @@ export class ConfirmedPublisher {
   private lastChannelError?: Error;
   private closing = false;
   private awaitingDrain = false;
+  /** A fresh channel being opened after one closed over a live connection. */
+  private reopening?: Promise<void>;
 
   /**
    * @param onChannelOpen runs on every channel this publisher opens, before it is used: the
@@ -84,6 +86,9 @@ export class ConfirmedPublisher {
 
   async publish(target: PublishTarget, content: Buffer, options: Options.Publish): Promise<void> {
     if (this.awaitingDrain) await this.drained;
+    // The broker closed the channel over the last publish (an exchange that does not exist):
+    // the next one waits for the fresh channel instead of failing as if the broker were gone.
+    if (!this.current && this.reopening) await this.reopening;
     const channel = this.current;
     const description = describe(target);
     if (!channel) {
@@ -153,9 +158,14 @@ export class ConfirmedPublisher {
   }
 
   private reopen(connection: ChannelModel): void {
-    this.attach(connection).catch(() => {
-      // The connection itself is gone; the transport re-attaches on reconnection.
-    });
+    this.reopening = this.attach(connection)
+      .then(
+        () => undefined,
+        () => undefined, // The connection itself is gone; the transport re-attaches on reconnection.
+      )
+      .finally(() => {
+        this.reopening = undefined;
+      });
   }
 }
 
