@@ -19,4 +19,7 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Suites that stop, restart or alarm the shared broker run alone, in each project's
+  // test-faults target (see jest.faults.cjs): everything else may run side by side.
+  testPathIgnorePatterns: ['/node_modules/', '\\.faults\\.spec\\.ts$'],
 };

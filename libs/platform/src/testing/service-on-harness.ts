@@ -21,8 +21,10 @@ export function startShopHarness(): Promise<MessagingHarness> {
   });
 }
 
-export interface ServiceOnHarnessOptions<C extends ServiceConfig>
-  extends Omit<ServiceUnderTestOptions<C>, 'vhost' | 'module'> {
+export interface ServiceOnHarnessOptions<C extends ServiceConfig> extends Omit<
+  ServiceUnderTestOptions<C>,
+  'vhost' | 'module'
+> {
   harness: MessagingHarness;
   /** The service's module, given what puts it on the harness: spread it into its tuning. */
   module: (config: C, onHarness: ServiceTuning) => DynamicModule;

@@ -1,0 +1,1 @@
+module.exports = require('../../jest.faults.cjs')(require('./jest.config.cjs'));

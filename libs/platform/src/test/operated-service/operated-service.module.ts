@@ -1,0 +1,70 @@
+import { Controller, Injectable, Module, Post, type DynamicModule } from '@nestjs/common';
+import {
+  defineCommand,
+  defineEndpoint,
+  defineEvent,
+  type PayloadOf,
+} from '@shopbus/messaging-core';
+import { MessageHandler } from '@shopbus/messaging-nestjs';
+import { Outbox } from '@shopbus/messaging-outbox';
+import { PgDatabase, servicePool } from '@shopbus/persistence';
+import { z } from 'zod';
+import type { ServiceConfig } from '../../lib/config/service-config';
+import { serviceInfrastructure, type ServiceTuning } from '../../lib/service-infrastructure';
+
+/** The one command the operated service handles, and the one event it announces. */
+export const DoWork = defineCommand('operated.do-work', z.object({ jobId: z.uuid() }));
+export const WorkAnnounced = defineEvent(
+  'operated.work-announced',
+  z.object({ jobId: z.string() }),
+);
+export const workEndpoint = defineEndpoint({ queue: 'operated.work' });
+
+@Injectable()
+class DoWorkHandler {
+  @MessageHandler(DoWork, workEndpoint)
+  async work(_: PayloadOf<typeof DoWork>): Promise<void> {
+    // Accepted: what the platform's tests need is a queue whose bad messages are dead-lettered.
+  }
+}
+
+/** POST /announce writes an event into the outbox: the relay's rows, for the operator routes. */
+@Controller()
+class AnnounceController {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly database: PgDatabase,
+  ) {}
+
+  @Post('announce')
+  async announce(): Promise<{ jobId: string }> {
+    const jobId = crypto.randomUUID();
+    await this.database.$transaction((tx) => this.outbox.publish(tx, WorkAnnounced, { jobId }));
+    return { jobId };
+  }
+}
+
+/**
+ * The smallest service the platform runs: one endpoint, one outbox event, and everything
+ * serviceInfrastructure brings (health, metrics, dead-letter and outbox operator routes, the
+ * relay). The platform's operational routes are tested on it, not on one of the shop's services.
+ */
+@Module({})
+export class OperatedServiceModule {
+  static forRoot(config: ServiceConfig, tuning: ServiceTuning = {}): DynamicModule {
+    const database = new PgDatabase(servicePool(config.databaseUrl));
+    return {
+      module: OperatedServiceModule,
+      imports: serviceInfrastructure(
+        config,
+        {
+          database: { ping: () => database.$queryRaw`SELECT 1`, transactions: database },
+          outgoing: [WorkAnnounced],
+        },
+        tuning,
+      ),
+      controllers: [AnnounceController],
+      providers: [DoWorkHandler, { provide: PgDatabase, useValue: database }],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import request from 'supertest';
+import { brokerControl, until } from '@shopbus/testing';
+import type { ServiceConfig } from '../lib/config/service-config';
+import type { ServiceUnderTest } from '../testing/service-under-test';
+import { startOperatedService } from './operated-service/start-operated-service';
+
+/** Raises the broker's memory alarm for the whole node: runs in the test-faults target, alone. */
+describe('a service’s readiness while the broker blocks publishing', () => {
+  let service: ServiceUnderTest<ServiceConfig>;
+  afterEach(() => service?.close());
+
+  it('is not ready while the broker blocks publishing, and says why; live all the same', async () => {
+    service = await startOperatedService();
+    const api = request(service.http as never);
+    await brokerControl.raiseMemoryAlarm();
+    try {
+      // The broker blocks a connection once it publishes: the relay does, with the announcement.
+      await api.post('/announce').expect(201);
+      await until(
+        async () => (await api.get('/health/ready')).status === 503,
+        'readiness failing during the alarm',
+      );
+      const health = await api.get('/health/ready');
+      expect(health.body.error.broker.message).toMatch(/RabbitMQ blocks publishing: .*memory/i);
+      await api.get('/health/live').expect(200);
+    } finally {
+      await brokerControl.clearMemoryAlarm();
+    }
+    await until(async () => (await api.get('/health/ready')).status === 200, 'ready again');
+  });
+});
