@@ -5,7 +5,7 @@ module.exports = {
   displayName: 'messaging-outbox',
   preset: '../../../jest.preset.cjs',
   rootDir: __dirname,
-  // Suites share one broker and one Postgres, and one stops the broker: one at a time.
+  // One suite at a time: two cores run two projects side by side already (npm test).
   maxWorkers: 1,
   testTimeout: 60_000,
 };

@@ -5,8 +5,8 @@ module.exports = {
   displayName: 'messaging-rabbitmq',
   preset: '../../../jest.preset.cjs',
   rootDir: __dirname,
-  // Suites share one broker and some restart it: run them one at a time.
+  // One suite at a time: two cores run two projects side by side already (npm test).
   maxWorkers: 1,
-  // Some suites restart the broker: a generous default keeps a slow restart from failing them.
+  // The faults suites restart the broker: a generous default keeps a slow restart from failing them.
   testTimeout: 30_000,
 };

@@ -29,7 +29,7 @@ export class AbandonIdleCart {
     const tx = transactionOf<Prisma.TransactionClient>(context);
     const cart = await tx.cart.findUnique({ where: { id: cartId }, include: { items: true } });
     if (!cart || cart.status !== 'open' || cart.items.length === 0) return;
-    const idleMs = Date.now() - cart.touchedAt.getTime();
+    const idleMs = this.outbox.clock.now() - cart.touchedAt.getTime();
     if (idleMs < this.config.abandonAfterMs) {
       const next = await this.outbox.schedule(
         tx,

@@ -88,7 +88,8 @@ export class CartsService {
       }
       const cart = await tx.cart.update({
         where: { id: cartId },
-        data: { touchedAt: new Date(), abandonCheck },
+        // The outbox's clock, which the abandonment check is scheduled and judged by.
+        data: { touchedAt: new Date(this.outbox.clock.now()), abandonCheck },
         include: withItems,
       });
       return CartView.of(cart);

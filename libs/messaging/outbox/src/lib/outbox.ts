@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  Clock,
   CommandContract,
   Destination,
   EventContract,
@@ -24,6 +25,15 @@ import type { SqlExecutor } from './sql-executor';
  */
 export class Outbox {
   constructor(private readonly bus: MessageBus) {}
+
+  /**
+   * The time scheduled messages fall due by (the bus's clock). Code that compares against a
+   * due time it scheduled (a cart idle for half an hour) reads the time here, so that a test
+   * harness's virtual clock moves both alike.
+   */
+  get clock(): Clock {
+    return this.bus.clock;
+  }
 
   /** An event, to every subscriber, once the transaction commits. */
   publish<C extends EventContract>(

@@ -1,0 +1,184 @@
+import path from 'node:path';
+import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import {
+  CartAbandoned,
+  OrderCancelled,
+  OrderPlaced,
+  OrderShipped,
+  ShipmentDispatched,
+} from '@shopbus/contracts';
+import type { MessagingHarness } from '@shopbus/messaging-in-memory';
+import {
+  startServiceOnHarness,
+  startShopHarness,
+  type ServiceOnHarness,
+} from '@shopbus/platform/testing';
+import { NotificationModule } from '../app.module';
+import { loadNotificationConfig, type NotificationConfig } from '../config';
+
+/**
+ * The notification service's handlers, routing and audit log on the messaging harness: its real
+ * module and database, an in-memory broker with the shop's headers and fanout exchanges, and a
+ * virtual clock for its redeliveries (the library's default delays, not shortened).
+ */
+describe('the notification service, on the harness', () => {
+  let harness: MessagingHarness;
+  let notification: ServiceOnHarness<NotificationConfig>;
+  let api: ReturnType<typeof request>;
+
+  beforeEach(async () => {
+    harness = await startShopHarness();
+    notification = await startServiceOnHarness({
+      harness,
+      name: 'notification',
+      migrations: path.join(__dirname, '../../prisma/migrations'),
+      databaseUrlVariable: 'NOTIFICATION_DATABASE_URL',
+      loadConfig: loadNotificationConfig,
+      module: (config, onHarness) => NotificationModule.forRoot(config, onHarness),
+    });
+    api = request(notification.http as never);
+  });
+  afterEach(async () => {
+    await notification.close();
+    await harness.close();
+  });
+
+  const notificationsOf = async (email: string) =>
+    (await api.get(`/notifications?email=${encodeURIComponent(email)}`).expect(200)).body;
+
+  it('tells the customer of their order, and of its dispatch through the contact kept from order.placed', async () => {
+    const orderId = randomUUID();
+    await harness.bus.publish(
+      OrderPlaced,
+      { orderId, customerEmail: 'ada@example.com', totalCents: 3170, itemCount: 2 },
+      { correlationId: orderId },
+    );
+    await harness.bus.publish(
+      ShipmentDispatched,
+      { orderId, shipmentId: randomUUID(), trackingNumber: 'TRK-9' },
+      { correlationId: orderId },
+    );
+
+    await harness.whenQuiet();
+    const [placed, dispatched] = await notificationsOf('ada@example.com');
+    expect(placed).toMatchObject({
+      channel: 'email',
+      priority: 'normal',
+      subject: 'We have your order',
+      cause: 'order.placed',
+      orderId,
+      correlationId: orderId,
+    });
+    expect(placed.body).toContain('€31.70');
+    expect(dispatched).toMatchObject({ cause: 'shipment.dispatched', orderId });
+    expect(dispatched.body).toContain('TRK-9');
+  });
+
+  it('waits for order.placed when a shipment event overtakes it', async () => {
+    const orderId = randomUUID();
+    await harness.bus.publish(ShipmentDispatched, {
+      orderId,
+      shipmentId: randomUUID(),
+      trackingNumber: 'TRK-7',
+    });
+    await harness.whenQuiet();
+    // No contact yet: the dispatch waits out its first redelivery delay (1 s).
+    expect(await notificationsOf('grace@example.com')).toEqual([]);
+
+    await harness.bus.publish(OrderPlaced, {
+      orderId,
+      customerEmail: 'grace@example.com',
+      totalCents: 100,
+      itemCount: 1,
+    });
+    await harness.advance(1000);
+    expect(harness.deadLettered(ShipmentDispatched)).toEqual([]);
+    expect(
+      (await notificationsOf('grace@example.com')).map((n: { cause: string }) => n.cause).sort(),
+    ).toEqual(['order.placed', 'shipment.dispatched']);
+  });
+
+  it('routes a high-priority notification to the urgent channel as well (headers exchange, x-match any)', async () => {
+    await harness.bus.publish(OrderCancelled, {
+      orderId: randomUUID(),
+      customerEmail: 'ada@example.com',
+      reason: 'not dispatched before the deadline',
+    });
+    await harness.whenQuiet();
+    const channels = (await notificationsOf('ada@example.com')).map(
+      (n: { channel: string; priority: string }) => `${n.channel}/${n.priority}`,
+    );
+    expect(channels.sort()).toEqual(['email/high', 'urgent/high']);
+  });
+
+  it('reminds of an abandoned cart when it knows the email, and skips events it has no template for', async () => {
+    await harness.bus.publish(CartAbandoned, {
+      cartId: randomUUID(),
+      customerEmail: 'ada@example.com',
+      itemCount: 2,
+      totalCents: 2580,
+    });
+    await harness.bus.publish(CartAbandoned, {
+      cartId: randomUUID(),
+      itemCount: 1,
+      totalCents: 390,
+    });
+    await harness.bus.publish(OrderShipped, {
+      orderId: randomUUID(),
+      customerEmail: 'ada@example.com',
+      trackingNumber: 'T',
+    });
+    await harness.whenQuiet();
+    // Everything was taken from the queue, nothing dead-lettered, and one reminder only.
+    expect(harness.deadLettered(CartAbandoned)).toEqual([]);
+    expect(harness.deadLettered(OrderShipped)).toEqual([]);
+    expect(
+      await notification.database.query(
+        `SELECT 1 FROM inbox_message WHERE consumer = 'notification.customer-events'`,
+      ),
+    ).toHaveLength(2);
+    expect(await notificationsOf('ada@example.com')).toEqual([
+      expect.objectContaining({ subject: 'You left something in your cart' }),
+    ]);
+  });
+
+  it('keeps every event in the audit log, and shows one flow in order by its correlation id', async () => {
+    const orderId = randomUUID();
+    const placed = await harness.bus.publish(
+      OrderPlaced,
+      { orderId, customerEmail: 'ada@example.com', totalCents: 1, itemCount: 1 },
+      { correlationId: orderId },
+    );
+    await harness.bus.publish(
+      OrderShipped,
+      { orderId, customerEmail: 'ada@example.com', trackingNumber: 'T' },
+      { correlationId: orderId },
+    );
+    await harness.bus.publish(OrderPlaced, {
+      orderId: randomUUID(),
+      customerEmail: 'x@example.com',
+      totalCents: 1,
+      itemCount: 1,
+    });
+
+    await harness.whenQuiet();
+    const journey = (await api.get(`/audit?correlationId=${orderId}`).expect(200)).body;
+    expect(journey.map((e: { messageType: string }) => e.messageType)).toEqual([
+      'order.placed',
+      'order.shipped',
+    ]);
+    expect(journey[0]).toMatchObject({
+      messageId: placed.messageId,
+      source: 'test',
+      payload: { orderId },
+    });
+  });
+
+  it('answers 400 saying what is missing', async () => {
+    expect((await api.get('/notifications').expect(400)).body.message).toBe(
+      'email must be an email address',
+    );
+    expect((await api.get('/audit').expect(400)).body.message).toBe('correlationId is required');
+  });
+});
