@@ -16,7 +16,7 @@ import {
   ShipmentDispatched,
   ShipmentFailed,
 } from '@shopbus/contracts';
-import { handlerFor, type PayloadOf } from '@shopbus/messaging-core';
+import { handlerFor } from '@shopbus/messaging-core';
 import type { MessagingHarness } from '@shopbus/messaging-in-memory';
 import {
   startServiceOnHarness,
@@ -25,25 +25,9 @@ import {
 } from '@shopbus/platform/testing';
 import { OrderModule } from '../app.module';
 import { loadOrderConfig, type OrderConfig } from '../config';
+import { checkout } from './checkout.fixture';
 
 const HOUR = 60 * 60 * 1000;
-
-const checkout = (orderId: string = randomUUID()): PayloadOf<typeof CartCheckedOut> => ({
-  cartId: randomUUID(),
-  orderId,
-  customerEmail: 'ada@example.com',
-  shippingAddress: {
-    name: 'Ada',
-    street: '1 Row',
-    city: 'Berlin',
-    postalCode: '10115',
-    country: 'DE',
-  },
-  items: [{ sku: 'MUG-BLUE', name: 'Blue enamel mug', quantity: 2, unitPriceCents: 1290 }],
-  itemsTotalCents: 2580,
-  shippingCents: 590,
-  totalCents: 3170,
-});
 
 /**
  * The order service's saga on the messaging harness: its real module and database, an in-memory

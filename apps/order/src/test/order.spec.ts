@@ -16,23 +16,7 @@ import {
 } from '@shopbus/platform/testing';
 import { OrderModule } from '../app.module';
 import { loadOrderConfig, type OrderConfig } from '../config';
-
-const checkout = (orderId: string = randomUUID()): PayloadOf<typeof CartCheckedOut> => ({
-  cartId: randomUUID(),
-  orderId,
-  customerEmail: 'ada@example.com',
-  shippingAddress: {
-    name: 'Ada',
-    street: '1 Row',
-    city: 'Berlin',
-    postalCode: '10115',
-    country: 'DE',
-  },
-  items: [{ sku: 'MUG-BLUE', name: 'Blue enamel mug', quantity: 2, unitPriceCents: 1290 }],
-  itemsTotalCents: 2580,
-  shippingCents: 590,
-  totalCents: 3170,
-});
+import { checkout } from './checkout.fixture';
 
 /**
  * The order service on the real broker: what only RabbitMQ shows (its AsyncAPI document, two

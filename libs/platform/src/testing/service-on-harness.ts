@@ -1,14 +1,13 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { shopExchanges } from '@shopbus/contracts';
 import { MessagingHarness } from '@shopbus/messaging-in-memory';
 import { OutboxRelay } from '@shopbus/messaging-outbox';
 import { TestDatabase } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
-import { configureService, startService } from '../lib/bootstrap-service';
 import { shopTopology } from '../lib/messaging/shop-topology';
 import type { ServiceTuning } from '../lib/service-infrastructure';
 import type { ServiceUnderTestOptions } from './service-under-test';
+import { startTestServiceApp, testServiceEnvironment } from './test-service-app';
 
 /** A harness on the shop's exchanges (the default prefix), to start services on. */
 export function startShopHarness(): Promise<MessagingHarness> {
@@ -56,22 +55,18 @@ export async function startServiceOnHarness<C extends ServiceConfig>(
   let app: INestApplication;
   let config: C;
   try {
-    config = options.loadConfig({
-      ...process.env,
-      [options.databaseUrlVariable]: database.url,
-      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-      ...options.env,
-    });
+    config = options.loadConfig(
+      testServiceEnvironment(options.databaseUrlVariable, database.url, options.env),
+    );
     const onHarness: ServiceTuning = {
       clock: harness.clock,
       messaging: { transport: (shop) => harness.transport(shop) },
     };
-    const moduleRef = await Test.createTestingModule({
-      imports: [options.module(config, onHarness)],
-    }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureService(app, { title: options.name, description: 'on the messaging harness' });
-    await startService(app);
+    app = await startTestServiceApp(
+      options.module(config, onHarness),
+      options.name,
+      'on the messaging harness',
+    );
   } catch (error) {
     if (ownDatabase) await database.drop();
     throw error;

@@ -1,8 +1,7 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { createTestVhost, TestDatabase, until, type TestVhost } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
-import { configureService, startService } from '../lib/bootstrap-service';
+import { startTestServiceApp, testServiceEnvironment } from './test-service-app';
 
 export interface ServiceUnderTestOptions<C extends ServiceConfig> {
   /** Names the test database. */
@@ -58,19 +57,17 @@ export async function startServiceUnderTest<C extends ServiceConfig>(
   let app: INestApplication;
   let config: C;
   try {
-    config = options.loadConfig({
-      ...process.env,
-      [options.databaseUrlVariable]: database.url,
-      RABBITMQ_URL: vhost.url,
-      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-      ...options.env,
-    });
-    const moduleRef = await Test.createTestingModule({
-      imports: [options.module(config)],
-    }).compile();
-    app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureService(app, { title: options.name, description: 'under test' });
-    await startService(app);
+    config = options.loadConfig(
+      testServiceEnvironment(
+        options.databaseUrlVariable,
+        database.url,
+        {
+          RABBITMQ_URL: vhost.url,
+        },
+        options.env,
+      ),
+    );
+    app = await startTestServiceApp(options.module(config), options.name, 'under test');
   } catch (error) {
     // Nothing of a service that failed to start may outlive the test.
     await cleanUp();
