@@ -12,6 +12,9 @@ export COMPOSE_PROJECT_NAME=shopbus-ci
 export RABBITMQ_PORT=20672 RABBITMQ_MANAGEMENT_PORT=20673 POSTGRES_PORT=20432
 export CART_PORT=20001 ORDER_PORT=20002 SHIPPING_PORT=20003 NOTIFICATION_PORT=20004
 export RABBITMQ_URL="amqp://admin:admin@127.0.0.1:$RABBITMQ_PORT"
+# An operator for this run only: the services are started with it, the demo sends it.
+OPERATOR_TOKEN="$(node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))")"
+export OPERATOR_TOKEN OPERATOR_TOKENS="operator:write:$OPERATOR_TOKEN"
 services=(cart order shipping notification)
 
 seconds() { local start=$1; echo $(($(date +%s) - start)); }

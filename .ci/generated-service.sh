@@ -16,7 +16,9 @@ npm run deploy:check
 npx nx run-many -t lint,typecheck,test -p "$name" --outputStyle=stream
 npm run db:setup -- "$name"
 log="$(mktemp)"
-SWC_NODE_PROJECT="apps/$name/tsconfig.json" node -r @swc-node/register "apps/$name/src/main.ts" > "$log" 2>&1 &
+# /health is an operator route; opened to anyone here, as a probe would have it configured.
+PUBLIC_ROUTES=health SWC_NODE_PROJECT="apps/$name/tsconfig.json" \
+  node -r @swc-node/register "apps/$name/src/main.ts" > "$log" 2>&1 &
 pid=$!
 healthy=""
 for _ in $(seq 1 60); do

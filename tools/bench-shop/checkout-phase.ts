@@ -5,6 +5,7 @@ import type { OwnDatabase } from '../rig/own-database';
 import type { OwnShop } from '../rig/own-shop';
 import { cpuSeconds, treeCpuSeconds } from './process-cpu';
 import type { EventTap } from './event-tap';
+import { asShopOperator } from '../shop/operator-token';
 
 /** Outbox rows due, and messages ready in the shop's own queues (not retry or dead-letter). */
 export interface Backlog {
@@ -89,7 +90,7 @@ async function prepareCarts(
 export async function backlog(shop: OwnShop, broker: OwnBroker): Promise<Backlog> {
   let outboxDue = 0;
   for (const url of Object.values(shop.urls)) {
-    const health = (await fetch(`${url}/health/ready`)
+    const health = (await fetch(`${url}/health/ready`, { headers: asShopOperator() })
       .then((response) => response.json())
       .catch(() => undefined)) as
       { details?: { outbox?: { pending?: number; scheduled?: number } } } | undefined;

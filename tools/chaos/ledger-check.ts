@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckoutAttempt } from './checkout-load';
 import { isPoison } from './poison-messages';
 import type { OwnShop } from '../rig/own-shop';
+import { asShopOperator } from '../shop/operator-token';
 
 /** What became of one accepted checkout, checked across the services. */
 export interface OrderOutcome {
@@ -25,7 +26,10 @@ export const isDuplicated = (outcome: OrderOutcome) =>
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(url, {
+      headers: asShopOperator(),
+      signal: AbortSignal.timeout(10_000),
+    });
     return { status: response.status, body: await response.json().catch(() => undefined) };
   } catch {
     return { status: 0, body: undefined };

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { databaseUrlOf, type ServiceManifest } from '@shopbus/service-manifest';
+import { asShopOperator } from '../shop/operator-token';
 import { SERVICES } from '../shop/services';
 import { setUpDatabase } from '../shop/setup-databases';
 import { spawnService } from '../shop/spawn-service';
@@ -134,7 +135,10 @@ export class OwnShop {
   async ready(): Promise<boolean> {
     const answers = await Promise.all(
       Object.values(this.urls).map((url) =>
-        fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) })
+        fetch(`${url}/health/ready`, {
+          headers: asShopOperator(),
+          signal: AbortSignal.timeout(2000),
+        })
           .then((response) => response.status === 200)
           .catch(() => false),
       ),

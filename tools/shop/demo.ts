@@ -14,6 +14,7 @@ import { OrderPlaced, ShipmentDispatched, shopExchanges } from '@shopbus/contrac
 import { MessageBus, silentLogger } from '@shopbus/messaging-core';
 import { DeadLetterQueues, RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 
+import { asShopOperator } from './operator-token';
 import { SERVICES, urlOf } from './services';
 
 const shop = Object.fromEntries(SERVICES.map((service) => [service.name, urlOf(service)]));
@@ -30,7 +31,8 @@ async function call(
 ) {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    // The operator's token too: the audit log and /health are operator routes.
+    headers: { 'content-type': 'application/json', ...asShopOperator(), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -122,8 +124,14 @@ async function happyPath(): Promise<void> {
   });
   for (const n of notifications)
     say(`notification ${n.channel.padEnd(7)}"${n.subject}" (${n.cause})`);
+  const auditPath = `/audit?correlationId=${orderId}`;
+  if ((await call(shop.notification, 'GET', auditPath)).status === 401) {
+    say('the audit log is for operators: start the shop with OPERATOR_TOKENS=operator:write:<t>');
+    say('and run the demo with OPERATOR_TOKEN=<t> to see the journey (see the README)');
+    return;
+  }
   const journey = await waitFor('the audit journey', async () => {
-    const list = (await call(shop.notification, 'GET', `/audit?correlationId=${orderId}`)).body;
+    const list = (await call(shop.notification, 'GET', auditPath)).body;
     return list.length >= 7 ? list : undefined;
   });
   console.log(

@@ -12,9 +12,15 @@ export interface Answer<T = Json> {
   body: T;
 }
 
-/** The shop's REST APIs, as a customer's or an operator's HTTP client sees them. */
+/**
+ * The shop's REST APIs, as an operator's HTTP client sees them: every call carries the operator's
+ * token, which the customer-facing routes ignore and the operator routes require.
+ */
 export class ShopClient {
-  constructor(private readonly urls: Record<ServiceName, string>) {}
+  constructor(
+    private readonly urls: Record<ServiceName, string>,
+    private readonly operatorToken: string,
+  ) {}
 
   async call<T = Json>(
     service: ServiceName,
@@ -25,7 +31,11 @@ export class ShopClient {
   ): Promise<Answer<T>> {
     const response = await fetch(`${this.urls[service]}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${this.operatorToken}`,
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

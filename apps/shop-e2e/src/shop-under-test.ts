@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { readServiceManifests } from '@shopbus/service-manifest';
@@ -19,6 +20,8 @@ export type ServiceName = string;
 export class ShopUnderTest {
   private constructor(
     readonly urls: Record<ServiceName, string>,
+    /** The operator token the services were started with (a fresh one per run). */
+    readonly operatorToken: string,
     private readonly processes: ChildProcess[],
     private readonly databases: TestDatabase[],
     private readonly vhost: TestVhost,
@@ -34,6 +37,7 @@ export class ShopUnderTest {
     );
     const logs: string[] = [];
     const urls = {} as Record<ServiceName, string>;
+    const operatorToken = randomBytes(24).toString('base64url');
     const processes: ChildProcess[] = [];
     for (const [index, service] of SERVICES.entries()) {
       const port = await freePort();
@@ -51,6 +55,7 @@ export class ShopUnderTest {
             RABBITMQ_URL: vhost.url,
             [service.databaseUrlVariable]: databases[index].url,
             LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
+            OPERATOR_TOKENS: `e2e:write:${operatorToken}`,
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
@@ -60,10 +65,12 @@ export class ShopUnderTest {
       child.stderr?.on('data', keep);
       processes.push(child);
     }
-    const shop = new ShopUnderTest(urls, processes, databases, vhost, logs);
+    const shop = new ShopUnderTest(urls, operatorToken, processes, databases, vhost, logs);
     try {
       await Promise.all(
-        SERVICES.map(({ name }) => until(() => healthy(urls[name]), `${name} healthy`, 45_000)),
+        SERVICES.map(({ name }) =>
+          until(() => healthy(urls[name], operatorToken), `${name} healthy`, 45_000),
+        ),
       );
     } catch (error) {
       await shop.stop();
@@ -88,9 +95,12 @@ export class ShopUnderTest {
   }
 }
 
-async function healthy(url: string): Promise<boolean> {
+async function healthy(url: string, operatorToken: string): Promise<boolean> {
   try {
-    return (await fetch(`${url}/health`)).status === 200;
+    const answer = await fetch(`${url}/health`, {
+      headers: { authorization: `Bearer ${operatorToken}` },
+    });
+    return answer.status === 200;
   } catch {
     return false;
   }

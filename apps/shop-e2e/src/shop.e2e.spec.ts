@@ -19,7 +19,7 @@ describe('the shop, end to end', () => {
       ORDER_DISPATCH_DEADLINE_MS: '4000',
       OUTBOX_POLL_INTERVAL_MS: '200',
     });
-    api = new ShopClient(shop.urls);
+    api = new ShopClient(shop.urls, shop.operatorToken);
   }, 90_000);
   afterAll(() => shop?.stop());
 

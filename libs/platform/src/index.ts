@@ -14,3 +14,6 @@ export * from './lib/http/database-unavailable.filter';
 export * from './lib/http/reject-unstorable-text.pipe';
 export * from './lib/health/readiness';
 export * from './lib/admin/transport-metrics';
+export * from './lib/operators/operators';
+export * from './lib/operators/operator-route.decorator';
+export * from './lib/operators/operator.guard';

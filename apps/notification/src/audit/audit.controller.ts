@@ -7,6 +7,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { OperatorRoute } from '@shopbus/platform';
 import { NotificationPrisma } from '../notification-prisma.service';
 
 export class AuditEntryView {
@@ -20,7 +21,9 @@ export class AuditEntryView {
   @ApiProperty({ type: 'object', additionalProperties: true }) payload!: unknown;
 }
 
+/** Every event of a flow, personal data included: for operators only. */
 @ApiTags('audit')
+@OperatorRoute('read')
 @Controller('audit')
 export class AuditController {
   constructor(private readonly prisma: NotificationPrisma) {}

@@ -10,6 +10,7 @@ import {
 } from '@shopbus/contracts';
 import type { MessagingHarness } from '@shopbus/messaging-in-memory';
 import {
+  asOperator,
   startServiceOnHarness,
   startShopHarness,
   type ServiceOnHarness,
@@ -44,6 +45,8 @@ describe('the notification service, on the harness', () => {
     await harness.close();
   });
 
+  /** The audit log is an operator route. */
+  const audit = (url: string) => api.get(url).set('Authorization', asOperator('read'));
   const notificationsOf = async (email: string) =>
     (await api.get(`/notifications?email=${encodeURIComponent(email)}`).expect(200)).body;
 
@@ -167,7 +170,7 @@ describe('the notification service, on the harness', () => {
     });
 
     await harness.whenQuiet();
-    const journey = (await api.get(`/audit?correlationId=${orderId}`).expect(200)).body;
+    const journey = (await audit(`/audit?correlationId=${orderId}`).expect(200)).body;
     expect(journey.map((e: { messageType: string }) => e.messageType)).toEqual([
       'order.placed',
       'order.shipped',
@@ -183,6 +186,8 @@ describe('the notification service, on the harness', () => {
     expect((await api.get('/notifications').expect(400)).body.message).toBe(
       'email must be an email address',
     );
-    expect((await api.get('/audit').expect(400)).body.message).toBe('correlationId is required');
+    expect((await audit('/audit').expect(400)).body.message).toBe('correlationId is required');
+    // The audit log holds personal data: operators only.
+    await api.get(`/audit?correlationId=${randomUUID()}`).expect(401);
   });
 });

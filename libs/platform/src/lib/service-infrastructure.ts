@@ -9,6 +9,7 @@ import { ServiceHealthModule } from './health/service-health.module';
 import { serviceLogger } from './logging/service-logger.module';
 import { shopMessaging, type ShopMessagingOptions } from './messaging/shop-messaging';
 import { ShopOutboxModule, type ShopOutboxOptions } from './outbox/shop-outbox.module';
+import { OperatorsModule } from './operators/operators.module';
 
 /**
  * What the tests change in a service: faster redelivery and polling, or (the harness) another
@@ -58,6 +59,7 @@ export function serviceInfrastructure(
 ): DynamicModule[] {
   return [
     serviceLogger(config),
+    OperatorsModule.forRoot(config.operatorAccess),
     shopMessaging(
       config,
       { transactions: database.transactions, outgoing },

@@ -3,18 +3,30 @@ import { connect } from 'amqplib';
 import { until } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
 import { ShopTestClient } from '../testing/shop-test-client';
+import { asOperator } from '../testing/test-operators';
 import type { ServiceUnderTest } from '../testing/service-under-test';
 import { workEndpoint } from './operated-service/operated-service.module';
 import { startOperatedService } from './operated-service/start-operated-service';
+
+/** Requests carrying the test's writing operator's token. */
+function operatorApi(http: unknown) {
+  const api = request(http as never);
+  const as = (call: request.Test) => call.set('Authorization', asOperator('write'));
+  return {
+    get: (url: string) => as(api.get(url)),
+    post: (url: string) => as(api.post(url)),
+    delete: (url: string) => as(api.delete(url)),
+  };
+}
 
 /** What every service gets from the platform for its operators: admin, metrics and health routes. */
 describe('a service’s operator routes', () => {
   /** One service for the tests that leave it as they found it; the relay's test has its own. */
   let service: ServiceUnderTest<ServiceConfig>;
-  let api: ReturnType<typeof request>;
+  let api: ReturnType<typeof operatorApi>;
   beforeAll(async () => {
     service = await startOperatedService();
-    api = request(service.http as never);
+    api = operatorApi(service.http);
   });
   afterAll(() => service?.close());
 
@@ -49,7 +61,6 @@ describe('a service’s operator routes', () => {
     );
     expect((await api.delete(route).expect(200)).body).toEqual({ purged: 1 });
     await api.get('/admin/dead-letters/order.fulfilment').expect(404);
-    await api.get(`${route}/../../../health`).expect(404);
   });
 
   it('exposes Prometheus metrics with the outbox backlog and each endpoint’s consumer', async () => {
@@ -96,7 +107,7 @@ describe('a service’s operator routes', () => {
 
   it('lets an operator see the outbox rows the relay gave up on, with why, and retry them once the cause is fixed', async () => {
     const own = await startOperatedService({ maxAttempts: 1 });
-    const api = request(own.http as never);
+    const api = operatorApi(own.http);
     let client: ShopTestClient | undefined;
     try {
       // Nobody listens to the service's events: its announcement cannot be routed.
@@ -125,6 +136,51 @@ describe('a service’s operator routes', () => {
     } finally {
       await client?.close();
       await own.close();
+    }
+  });
+
+  it('asks who is calling: 401 without a token or with an unknown one, 403 for a read-only operator who would change something', async () => {
+    const anonymous = request(service.http as never);
+    const route = `/admin/dead-letters/${workEndpoint.queue}`;
+    for (const [method, url] of [
+      ['get', route],
+      ['post', `${route}/replay`],
+      ['delete', route],
+      ['get', '/admin/outbox/failed'],
+      ['post', '/admin/outbox/failed/retry'],
+      ['get', '/metrics'],
+      ['get', '/health/ready'],
+      ['get', '/health/live'],
+    ] as const) {
+      const refused = await anonymous[method](url).expect(401);
+      expect(refused.body.message).toMatch(/operator route: send Authorization: Bearer <token>/);
+      await anonymous[method](url)
+        .set('Authorization', 'Bearer not-a-known-token-at-all-0000')
+        .expect(401);
+      await anonymous[method](url).set('Authorization', 'Basic dGVzdDp0ZXN0').expect(401);
+    }
+    const reader = (call: request.Test) => call.set('Authorization', asOperator('read'));
+    await reader(anonymous.get(route)).expect(200);
+    await reader(anonymous.get('/metrics')).expect(200);
+    const forbidden = await reader(anonymous.delete(route)).expect(403);
+    expect(forbidden.body.message).toBe('watcher may read here, not change anything');
+    await reader(anonymous.post(`${route}/replay`).send({})).expect(403);
+    await reader(anonymous.post('/admin/outbox/failed/retry').send({})).expect(403);
+    // What the refused calls would have changed is unchanged: nothing was purged or replayed.
+    expect((await api.get(route).expect(200)).body.total).toBe(0);
+  });
+
+  it('opens /health and /metrics to anyone only when PUBLIC_ROUTES says so, and the admin routes never', async () => {
+    const open = await startOperatedService({}, { PUBLIC_ROUTES: 'health,metrics' });
+    try {
+      const anonymous = request(open.http as never);
+      await anonymous.get('/health/ready').expect(200);
+      await anonymous.get('/health/live').expect(200);
+      expect((await anonymous.get('/metrics').expect(200)).text).toContain('shopbus_outbox');
+      await anonymous.get(`/admin/dead-letters/${workEndpoint.queue}`).expect(401);
+      await anonymous.get('/admin/outbox/failed').expect(401);
+    } finally {
+      await open.close();
     }
   });
 });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { brokerControl, until } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
 import type { ServiceUnderTest } from '../testing/service-under-test';
+import { asOperator } from '../testing/test-operators';
 import { startOperatedService } from './operated-service/start-operated-service';
 
 /** Raises the broker's memory alarm for the whole node: runs in the test-faults target, alone. */
@@ -11,7 +12,13 @@ describe('a service’s readiness while the broker blocks publishing', () => {
 
   it('is not ready while the broker blocks publishing, and says why; live all the same', async () => {
     service = await startOperatedService();
-    const api = request(service.http as never);
+    const api = {
+      get: (url: string) =>
+        request(service.http as never)
+          .get(url)
+          .set('Authorization', asOperator()),
+      post: (url: string) => request(service.http as never).post(url),
+    };
     await brokerControl.raiseMemoryAlarm();
     try {
       // The broker blocks a connection once it publishes: the relay does, with the announcement.

@@ -1,10 +1,12 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureService, startService } from '../lib/bootstrap-service';
+import { testOperatorTokens } from './test-operators';
 
 /**
  * A service's environment in a test: the process's, its database URL under the variable it
- * reads, logs silent unless TEST_LOG_LEVEL says otherwise, then what the test adds.
+ * reads, logs silent unless TEST_LOG_LEVEL says otherwise, the test's operators (`asOperator`),
+ * then what the test adds.
  */
 export function testServiceEnvironment(
   databaseUrlVariable: string,
@@ -15,6 +17,7 @@ export function testServiceEnvironment(
     ...process.env,
     [databaseUrlVariable]: databaseUrl,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    OPERATOR_TOKENS: testOperatorTokens,
     ...Object.assign({}, ...overrides),
   };
 }

@@ -20,6 +20,7 @@ import {
 import { IsArray, IsOptional, IsString } from 'class-validator';
 import { MessageBus, type DeadLetterListing, type ReplayResult } from '@shopbus/messaging-core';
 import { queryLimit } from '../http/query-limit';
+import { OperatorRoute } from '../operators/operator-route.decorator';
 
 export class ReplayDto {
   @ApiPropertyOptional({ type: [String], description: 'Only these message ids; omitted, all' })
@@ -49,6 +50,7 @@ class DeadLetterListingView {
  * The same operations as the `dlq` command, over the service's own broker connection.
  */
 @ApiTags('admin')
+@OperatorRoute('read')
 @Controller('admin/dead-letters')
 export class DeadLettersController {
   constructor(private readonly bus: MessageBus) {}
@@ -62,6 +64,7 @@ export class DeadLettersController {
   }
 
   @Post(':queue/replay')
+  @OperatorRoute('write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Back to <queue>, attempts reset, replay-count added' })
   replay(@Param('queue') queue: string, @Body() body: ReplayDto): Promise<ReplayResult> {
@@ -69,6 +72,7 @@ export class DeadLettersController {
   }
 
   @Delete(':queue')
+  @OperatorRoute('write')
   @ApiOperation({ summary: 'Delete every message in <queue>.dlq' })
   async purge(@Param('queue') queue: string): Promise<{ purged: number }> {
     return { purged: await this.queues(queue).purge(queue) };

@@ -3,6 +3,7 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } fro
 import { IsArray, IsOptional, IsUUID } from 'class-validator';
 import { OutboxRelay, type FailedOutboxRow } from '@shopbus/messaging-outbox';
 import { queryLimit } from '../http/query-limit';
+import { OperatorRoute } from '../operators/operator-route.decorator';
 
 export class RetryFailedRowsDto {
   @ApiPropertyOptional({ type: [String], description: 'Only these message ids; omitted, all' })
@@ -27,6 +28,7 @@ class FailedOutboxRowView implements FailedOutboxRow {
  * once the cause is fixed. The twin of the dead-letter routes, on the sending side.
  */
 @ApiTags('admin')
+@OperatorRoute('read')
 @Controller('admin/outbox/failed')
 export class FailedOutboxRowsController {
   constructor(private readonly relay: OutboxRelay) {}
@@ -39,6 +41,7 @@ export class FailedOutboxRowsController {
   }
 
   @Post('retry')
+  @OperatorRoute('write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Back to pending (all, or these ids), attempts reset' })
   async retry(@Body() body: RetryFailedRowsDto): Promise<{ retried: number }> {

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MessageBus } from '@shopbus/messaging-core';
 import { OutboxRelay, registerOutboxMetrics } from '@shopbus/messaging-outbox';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { OperatorRoute } from '../operators/operator-route.decorator';
 import { registerTransportMetrics } from './transport-metrics';
 
 /**
@@ -10,6 +11,7 @@ import { registerTransportMetrics } from './transport-metrics';
  * each endpoint's consumer, and Node's own metrics.
  */
 @ApiTags('admin')
+@OperatorRoute('read', 'metrics')
 @Controller('metrics')
 export class MetricsController {
   private readonly registry = new Registry();

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { databaseUrlOf, type ServiceManifest } from '@shopbus/service-manifest';
 import { z } from 'zod';
+import { parseOperatorTokens, parsePublicRoutes } from '../operators/operators';
+import type { OperatorAccess } from '../operators/operator.guard';
 
 /**
  * What every service reads from its environment, with defaults that work on a machine running
@@ -24,6 +27,12 @@ export interface ServiceConfig {
   outboxStallAfterMs: number;
   /** Delays between redeliveries of a failing message; default the library's 1 s, 10 s, 60 s. */
   redeliveryDelaysMs?: number[];
+  /**
+   * Who may use the operator routes (`OPERATOR_TOKENS`, or the file `OPERATOR_TOKENS_FILE`
+   * names, e.g. a Docker secret), and which of /health and /metrics are open to anyone
+   * (`PUBLIC_ROUTES`). Without operators every operator route answers 401.
+   */
+  operatorAccess: OperatorAccess;
 }
 
 const environment = z.object({
@@ -56,7 +65,20 @@ export function loadServiceConfig(
     outboxPollIntervalMs: durationFromEnv(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),
     outboxStallAfterMs: durationFromEnv(env, 'OUTBOX_STALL_AFTER_MS', 60_000),
     redeliveryDelaysMs: durationsFromEnv(env, 'REDELIVERY_DELAYS_MS'),
+    operatorAccess: {
+      operators: parseOperatorTokens(operatorTokensFrom(env)),
+      publicRoutes: parsePublicRoutes(env['PUBLIC_ROUTES']),
+    },
   };
+}
+
+/** `OPERATOR_TOKENS`, or the content of the file `OPERATOR_TOKENS_FILE` names (one or the other). */
+function operatorTokensFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env['OPERATOR_TOKENS_FILE'];
+  if (file && env['OPERATOR_TOKENS']) {
+    throw new Error('Set OPERATOR_TOKENS or OPERATOR_TOKENS_FILE, not both');
+  }
+  return file ? readFileSync(file, 'utf8').trim() : env['OPERATOR_TOKENS'];
 }
 
 /** A positive duration from the environment, in milliseconds, or the default. */

@@ -14,6 +14,7 @@ import {
   outboxReadiness,
   type ReadinessPart,
 } from './readiness';
+import { OperatorRoute } from '../operators/operator-route.decorator';
 
 /** Pings the service's database; provided by the service (its own Prisma client). */
 export const DATABASE_PING = Symbol('DATABASE_PING');
@@ -33,6 +34,7 @@ export interface HealthOptions {
  * consuming, the outbox relay keeping up. 503 with the failing part named when not.
  */
 @ApiTags('health')
+@OperatorRoute('read', 'health')
 @Controller('health')
 export class HealthController {
   constructor(

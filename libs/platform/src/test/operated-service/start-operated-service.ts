@@ -12,6 +12,7 @@ const OUTBOX_MIGRATIONS = path.join(
 /** The operated service on the real broker and a database of its own, its relay quick. */
 export function startOperatedService(
   relay: { maxAttempts?: number } = {},
+  env: Record<string, string> = {},
 ): Promise<ServiceUnderTest<ServiceConfig>> {
   return startServiceUnderTest({
     name: 'operated',
@@ -31,5 +32,6 @@ export function startOperatedService(
       ),
     module: (config) =>
       OperatedServiceModule.forRoot(config, { relay: { pollIntervalMs: 50, ...relay } }),
+    env,
   });
 }
