@@ -9,6 +9,7 @@ import { AbandonIdleCart } from './carts/abandon-idle-cart.handler';
 import { CartsController } from './carts/carts.controller';
 import { CartsService } from './carts/carts.service';
 import { CheckoutService } from './carts/checkout.service';
+import { checkoutRateLimit } from './carts/checkout-rate-limit';
 import { ProductsController } from './catalogue/products.controller';
 import { CartPrisma } from './cart-prisma.service';
 import { CART_CONFIG, SHIPPING_CLIENT } from './cart.tokens';
@@ -30,6 +31,7 @@ export class CartModule {
           },
           tuning,
         ),
+        checkoutRateLimit(config.checkoutRateLimit),
         // The checkout asks for quotes the Nest way, through a ClientProxy on the bus.
         ClientsModule.registerAsync([
           {

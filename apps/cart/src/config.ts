@@ -7,6 +7,11 @@ export interface CartConfig extends ServiceConfig {
   abandonAfterMs: number;
   /** How long a shipping quote may take before the customer gets a 504. Default 3 s. */
   quoteTimeoutMs: number;
+  /**
+   * Checkouts one client (IP address) may start per second before it gets 429 with Retry-After.
+   * Default 10: a customer checks out once; a burst beyond is a script. Load rigs raise it.
+   */
+  checkoutRateLimit: number;
 }
 
 export function loadCartConfig(env: NodeJS.ProcessEnv = process.env): CartConfig {
@@ -14,5 +19,7 @@ export function loadCartConfig(env: NodeJS.ProcessEnv = process.env): CartConfig
     ...loadServiceConfig(readServiceManifest(path.join(__dirname, '..')), env),
     abandonAfterMs: durationFromEnv(env, 'CART_ABANDON_AFTER_MS', 30 * 60 * 1000),
     quoteTimeoutMs: durationFromEnv(env, 'SHIPPING_QUOTE_TIMEOUT_MS', 3000),
+    // A count, not a duration; the same positive-integer rule.
+    checkoutRateLimit: durationFromEnv(env, 'CHECKOUT_RATE_LIMIT', 10),
   };
 }

@@ -11,7 +11,9 @@ import {
   Post,
   Put,
   Query,
+  UseGuards,
 } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -24,6 +26,7 @@ import {
   ApiOperation,
   ApiQuery,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CartView } from './cart.view';
@@ -103,6 +106,7 @@ export class CartsController {
   }
 
   @Post(':id/checkout')
+  @UseGuards(ThrottlerGuard)
   @HttpCode(202)
   @ApiOperation({
     summary: 'Check out: publishes cart.checked-out; the order is created asynchronously',
@@ -113,6 +117,9 @@ export class CartsController {
   @ApiConflictResponse({ description: 'The cart is empty, checked out or abandoned' })
   @ApiUnprocessableEntityResponse({ description: 'Undeliverable country, or a reused key' })
   @ApiGatewayTimeoutResponse({ description: 'Shipping did not answer the quote' })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many checkouts from this client; see Retry-After',
+  })
   checkout(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

@@ -31,7 +31,7 @@ describe('the cart service, on the harness', () => {
   let cart: ServiceOnHarness<CartConfig>;
   let api: ReturnType<typeof request>;
 
-  const start = async () => {
+  const start = async (env: Record<string, string> = {}) => {
     harness = await startShopHarness();
     cart = await startServiceOnHarness({
       harness,
@@ -40,7 +40,7 @@ describe('the cart service, on the harness', () => {
       databaseUrlVariable: 'CART_DATABASE_URL',
       loadConfig: loadCartConfig,
       module: (config, onHarness) => CartModule.forRoot(config, onHarness),
-      env: { SHIPPING_QUOTE_TIMEOUT_MS: '1000' },
+      env: { SHIPPING_QUOTE_TIMEOUT_MS: '1000', ...env },
     });
     api = request(cart.http as never);
   };
@@ -285,6 +285,34 @@ describe('the cart service, on the harness', () => {
         .send(checkoutBody)
         .expect(409);
     });
+  });
+
+  it('answers a burst of checkouts from one client beyond its limit with 429 and Retry-After, and those change nothing', async () => {
+    await start({ CHECKOUT_RATE_LIMIT: '3' });
+    await answerQuotes();
+    const carts = [];
+    for (let n = 0; n < 5; n += 1) carts.push(await newCart());
+
+    const answers = await Promise.all(
+      carts.map((id, n) =>
+        api.post(`/carts/${id}/checkout`).set('Idempotency-Key', `burst-${n}`).send(checkoutBody),
+      ),
+    );
+
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 202, 202, 429, 429]);
+    const refused = answers.filter((a) => a.status === 429);
+    for (const answer of refused) {
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(answer.body.message).toMatch(
+        /Too many checkouts from this client \(at most 3 a second\)/,
+      );
+    }
+    const statuses = await Promise.all(
+      carts.map(async (id) => (await api.get(`/carts/${id}`)).body.status),
+    );
+    expect(statuses.filter((status) => status === 'open')).toHaveLength(2);
+    await harness.whenQuiet();
+    expect(harness.published(CartCheckedOut)).toHaveLength(3);
   });
 
   it('publishes cart.abandoned for a cart left with items half an hour, and not for one checked out in time', async () => {

@@ -10,6 +10,7 @@ import { ShopbusServer } from '@shopbus/messaging-nestjs';
 import { Logger } from 'nestjs-pino';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { hardenHttp } from './http/http-hardening';
 import { RejectUnstorableTextPipe } from './http/reject-unstorable-text.pipe';
 
 export interface ServiceDescription {
@@ -18,8 +19,8 @@ export interface ServiceDescription {
 }
 
 /**
- * What every service's HTTP side shares: text Postgres cannot store refused (a 400), request
- * bodies validated (unknown fields refused, so a typo is a 400, not a silently ignored value), OpenAPI at /docs, pino as the logger, and
+ * What every service's HTTP side shares: security headers and a body size limit (see
+ * hardenHttp), text Postgres cannot store refused (a 400), request bodies validated (unknown fields refused, so a typo is a 400, not a silently ignored value), OpenAPI at /docs, pino as the logger, and
  * shutdown hooks so that SIGTERM drains message handlers and the relay before the process exits.
  *
  * It also connects the shopbus transport strategy, so that `@EventPattern`/`@MessagePattern`
@@ -29,6 +30,7 @@ export interface ServiceDescription {
  */
 export function configureService(app: INestApplication, description: ServiceDescription): void {
   app.useLogger(app.get(Logger));
+  hardenHttp(app);
   // The catch-all first: Nest tries global filters from the last registered to the first.
   app.useGlobalFilters(
     new DatabaseUnavailableFilter(app.getHttpAdapter()),
