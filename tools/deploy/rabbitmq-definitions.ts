@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { shopExchanges } from '@shopbus/contracts';
 import type { ServiceManifest } from '@shopbus/service-manifest';
 
 /** The demo's broker passwords: `<user>-secret` (the admin's is `admin`). Not for production. */
@@ -21,9 +22,21 @@ export function rabbitPasswordHash(user: string, password: string): string {
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * The routing keys a service's user may publish on the shop's events exchange: the events it
+ * owns (`<word>.…` for each word its manifest's `events` names) and fault events (any
+ * `<type>.faulted`: a service announces the dead letters of whatever it consumes). RabbitMQ
+ * checks it on every publish to that topic exchange: anything else is ACCESS_REFUSED.
+ */
+export function eventsWritePattern(manifest: ServiceManifest): string {
+  const own = manifest.events.map((word) => `${escapeRegex(word)}\\..+`);
+  return `^(${[...own, '.+\\.faulted'].join('|')})$`;
+}
+
+/**
  * `deploy/rabbitmq/definitions.json`: an administrator, and one user per service that may
  * declare and read only the shop's exchanges and its own queues (`<name>.…`), write to the
- * shop's exchanges and the default exchange, and read replies (direct reply-to).
+ * shop's exchanges and the default exchange, and read replies (direct reply-to); on the events
+ * exchange it may publish only its own events and fault events (`eventsWritePattern`).
  */
 export function rabbitmqDefinitions(manifests: readonly ServiceManifest[]): unknown {
   const user = (name: string, tags: string[]) => ({
@@ -49,5 +62,12 @@ export function rabbitmqDefinitions(manifests: readonly ServiceManifest[]): unkn
         };
       }),
     ],
+    topic_permissions: manifests.map((manifest) => ({
+      user: manifest.brokerUser,
+      vhost: '/',
+      exchange: shopExchanges().events,
+      write: eventsWritePattern(manifest),
+      read: '.*',
+    })),
   };
 }

@@ -24,6 +24,12 @@ const manifestSchema = z
      * them. A service that consumes any other queue fails at start, so this list stays true.
      */
     queues: z.array(z.string().min(1)),
+    /**
+     * The first word of every event type it publishes (`shipment` for `shipment.created`, …):
+     * its broker user may publish on the shop's events exchange with those routing keys only
+     * (topic permissions in `deploy/rabbitmq/definitions.json`), besides fault events. Default none.
+     */
+    events: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'one lower-case word')).default([]),
   })
   .strict()
   .superRefine((manifest, context) => {

@@ -41,6 +41,43 @@ export const brokerControl = {
     await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
   },
 
+  /** A broker user with a password, and no permissions until given some; see deleteUser. */
+  addUser: (user: string, password: string) => rabbitmqctl('add_user', user, password),
+
+  deleteUser: (user: string) => rabbitmqctl('delete_user', user),
+
+  /** A user's configure, write and read patterns on a virtual host, as in definitions.json. */
+  setPermissions: (
+    vhost: string,
+    user: string,
+    patterns: { configure: string; write: string; read: string },
+  ) =>
+    rabbitmqctl(
+      'set_permissions',
+      '-p',
+      vhost,
+      user,
+      patterns.configure,
+      patterns.write,
+      patterns.read,
+    ),
+
+  /** A user's write and read routing-key patterns on one topic exchange of a virtual host. */
+  setTopicPermissions: (
+    vhost: string,
+    user: string,
+    patterns: { exchange: string; write: string; read: string },
+  ) =>
+    rabbitmqctl(
+      'set_topic_permissions',
+      '-p',
+      vhost,
+      user,
+      patterns.exchange,
+      patterns.write,
+      patterns.read,
+    ),
+
   /** Deletes a virtual host with every exchange, queue and message in it. */
   deleteVhost: (vhost: string) => rabbitmqctl('delete_vhost', vhost),
 

@@ -1,4 +1,11 @@
-import { Controller, Injectable, Module, Post, type DynamicModule } from '@nestjs/common';
+import {
+  Controller,
+  Injectable,
+  Module,
+  Post,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import {
   defineCommand,
   defineEndpoint,
@@ -50,7 +57,14 @@ class AnnounceController {
  * relay). The platform's operational routes are tested on it, not on one of the shop's services.
  */
 @Module({})
-export class OperatedServiceModule {
+export class OperatedServiceModule implements OnApplicationShutdown {
+  constructor(private readonly database: PgDatabase) {}
+
+  /** Its pool ends with it: a test's health check must not reach for it afterwards. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.pool.end();
+  }
+
   static forRoot(config: ServiceConfig, tuning: ServiceTuning = {}): DynamicModule {
     const database = new PgDatabase(servicePool(config.databaseUrl));
     return {

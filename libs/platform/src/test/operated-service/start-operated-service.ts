@@ -18,6 +18,7 @@ const manifest = {
   databaseUrlVariable: 'OPERATED_DATABASE_URL',
   brokerUser: 'operated',
   queues: [workEndpoint.queue],
+  events: ['operated'],
 };
 const loadConfig = (env: NodeJS.ProcessEnv) => loadServiceConfig(manifest, env);
 
