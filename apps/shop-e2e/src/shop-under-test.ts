@@ -38,6 +38,7 @@ export class ShopUnderTest {
     const logs: string[] = [];
     const urls = {} as Record<ServiceName, string>;
     const operatorToken = randomBytes(24).toString('base64url');
+    const messageKeys = `e2e:${randomBytes(32).toString('base64')}`;
     const processes: ChildProcess[] = [];
     for (const [index, service] of SERVICES.entries()) {
       const port = await freePort();
@@ -58,6 +59,8 @@ export class ShopUnderTest {
             OPERATOR_TOKENS: `e2e:write:${operatorToken}`,
             // Every checkout of the tests comes from this one client.
             CHECKOUT_RATE_LIMIT: '100000',
+            // Personal data travels encrypted, as in production: every flow runs through it.
+            MESSAGE_KEYS: messageKeys,
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         },

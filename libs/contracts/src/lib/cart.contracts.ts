@@ -25,6 +25,7 @@ export const CartCheckedOut = defineEvent(
     shippingCents: cents,
     totalCents: cents,
   }),
+  { personalData: true },
 );
 
 export const CartAbandoned = defineEvent(
@@ -35,6 +36,7 @@ export const CartAbandoned = defineEvent(
     itemCount: z.number().int().positive(),
     totalCents: cents,
   }),
+  { personalData: true },
 );
 
 /** The cart's own scheduled check, sent to itself when a cart first gets an item. */

@@ -15,6 +15,7 @@ export const DeliverNotification = defineCommand(
     cause: z.string(),
     orderId: z.uuid().optional(),
   }),
+  { personalData: true },
 );
 
 export type NotificationChannel = 'email' | 'sms';

@@ -10,18 +10,22 @@ export const OrderPlaced = defineEvent(
     totalCents: cents,
     itemCount: z.number().int(),
   }),
+  { personalData: true },
 );
 export const OrderShipped = defineEvent(
   'order.shipped',
   z.object({ orderId: z.uuid(), customerEmail: z.email(), trackingNumber: z.string() }),
+  { personalData: true },
 );
 export const OrderDelivered = defineEvent(
   'order.delivered',
   z.object({ orderId: z.uuid(), customerEmail: z.email() }),
+  { personalData: true },
 );
 export const OrderCancelled = defineEvent(
   'order.cancelled',
   z.object({ orderId: z.uuid(), customerEmail: z.email(), reason: z.string() }),
+  { personalData: true },
 );
 
 /** The saga's timeout, scheduled when the order is placed and cancelled once it is dispatched. */

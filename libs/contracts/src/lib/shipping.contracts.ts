@@ -22,6 +22,7 @@ export const CreateShipment = defineCommand(
     shippingAddress,
     items: z.array(z.object({ sku: z.string(), quantity: z.number().int().positive() })).min(1),
   }),
+  { personalData: true },
 );
 
 /**

@@ -24,3 +24,5 @@ export * from './lib/recoverability/recoverability.middleware';
 export * from './lib/recoverability/fault-event';
 export * from './lib/time/clock';
 export * from './lib/dead-letters/dead-letter-operations';
+export * from './lib/encryption/message-key-ring';
+export * from './lib/encryption/encrypting-transport';

@@ -1,14 +1,24 @@
 /**
  * `npm run bench:messaging`: the messaging library against plain amqplib with the same settings,
  * in one run on one broker: confirmed publish throughput, consume throughput (prefetch 100) and
- * publish-to-handler latency at a steady 1000 msg/s. Each figure is the median of BENCH_ROUNDS
+ * publish-to-handler latency at a steady 1000 msg/s; then publish and consume again with the body
+ * encrypted (AES-256-GCM, EncryptingTransport), against the same plain figures. Each figure is
+ * the median of BENCH_ROUNDS
  * rounds (default 3), the two contenders alternating so that drift hits both alike.
  *
  * RABBITMQ_URL selects the broker (default amqp://guest:guest@127.0.0.1:5672).
  */
 import { connect, type ChannelModel, type Options } from 'amqplib';
 import { z } from 'zod';
-import { defineCommand, handlerFor, MessageBus, silentLogger } from '@shopbus/messaging-core';
+import { randomBytes } from 'node:crypto';
+import {
+  defineCommand,
+  EncryptingTransport,
+  handlerFor,
+  MessageBus,
+  MessageKeyRing,
+  silentLogger,
+} from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '../src/lib/rabbitmq-transport';
 import { median, paced, percentile, printTable, samplePayload, type Row } from '@shopbus/testing';
 
@@ -154,7 +164,13 @@ async function plainLatency(
 }
 
 // ---------- shopbus ----------
-async function startBus(name: string): Promise<{ bus: MessageBus; transport: RabbitMqTransport }> {
+/** One key for every encrypted bus of the run: what one encrypts, the other decrypts. */
+const keyRing = new MessageKeyRing([{ id: 'bench', key: randomBytes(32) }]);
+
+async function startBus(
+  name: string,
+  encrypted = false,
+): Promise<{ bus: MessageBus; transport: RabbitMqTransport }> {
   const transport = new RabbitMqTransport({
     url,
     connectionName: `bench ${name}`,
@@ -165,7 +181,10 @@ async function startBus(name: string): Promise<{ bus: MessageBus; transport: Rab
   });
   await transport.start();
   // No handler fails here: no retry queues needed.
-  const bus = new MessageBus(transport, {
+  const wire = encrypted
+    ? new EncryptingTransport(transport, { keyRing, encrypts: () => true })
+    : transport;
+  const bus = new MessageBus(wire, {
     source: 'bench',
     recoverability: { redeliveryDelaysMs: [] },
     logger: silentLogger,
@@ -245,6 +264,8 @@ async function main(): Promise<void> {
   const consumerConnection = await connect(url);
   const pub = await startBus('publisher');
   const sub = await startBus('consumer');
+  const sealedPub = await startBus('publisher, encrypting', true);
+  const sealedSub = await startBus('consumer, decrypting', true);
   const names = ['publish', 'consume', 'latency'].map(queue);
   for (const name of names) await declareQueue(publisherConnection, name);
   const [publishQueue, consumeQueue, latencyQueue] = names;
@@ -255,6 +276,8 @@ async function main(): Promise<void> {
     consume: [[], []],
     p50: [[], []],
     p99: [[], []],
+    sealedPublish: [[], []],
+    sealedConsume: [[], []],
   } as Record<string, [number[], number[]]>;
   try {
     for (let round = 1; round <= rounds; round += 1) {
@@ -282,6 +305,20 @@ async function main(): Promise<void> {
       results.p50[1].push(percentile(library, 50));
       results.p99[0].push(percentile(plain, 99));
       results.p99[1].push(percentile(library, 99));
+
+      // Encrypted bodies, against this round's plain figures.
+      await declareQueue(publisherConnection, publishQueue);
+      results.sealedPublish[0].push(results.publish[0].at(-1) as number);
+      results.sealedPublish[1].push(
+        await libraryPublish(sealedPub.bus, publishQueue, PUBLISH_COUNT),
+      );
+      await declareQueue(publisherConnection, consumeQueue);
+      await libraryPublish(sealedPub.bus, consumeQueue, PUBLISH_COUNT);
+      results.sealedConsume[0].push(results.consume[0].at(-1) as number);
+      results.sealedConsume[1].push(
+        await libraryConsume(sealedSub.bus, consumeQueue, PUBLISH_COUNT),
+      );
+      await declareQueue(publisherConnection, publishQueue);
       console.log(`round ${round}/${rounds} done`);
     }
   } finally {
@@ -293,7 +330,7 @@ async function main(): Promise<void> {
     await channel.deleteExchange(`${run}.dead-letter`);
     await channel.deleteExchange(`${run}.events`);
     await channel.deleteExchange(`${run}.commands`);
-    await Promise.all([pub.transport.close(), sub.transport.close()]);
+    await Promise.all([pub, sub, sealedPub, sealedSub].map(({ transport }) => transport.close()));
     await Promise.all([publisherConnection.close(), consumerConnection.close()]);
   }
 
@@ -317,6 +354,8 @@ async function main(): Promise<void> {
       row(`consume, manual ack, prefetch ${PREFETCH}`, 'consume', 'msg/s'),
       row(`publish→handler latency p50 at ${LATENCY_RATE} msg/s`, 'p50', 'ms', true),
       row(`publish→handler latency p99 at ${LATENCY_RATE} msg/s`, 'p99', 'ms', true),
+      row(`confirmed publish, body encrypted (AES-256-GCM)`, 'sealedPublish', 'msg/s'),
+      row(`consume, body decrypted, prefetch ${PREFETCH}`, 'sealedConsume', 'msg/s'),
     ],
   );
 }

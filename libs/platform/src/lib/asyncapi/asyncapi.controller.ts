@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { MessageBus } from '@shopbus/messaging-core';
+import { EncryptingTransport, MessageBus } from '@shopbus/messaging-core';
 import { MessagingExplorer } from '@shopbus/messaging-nestjs';
 import { asyncApiDocument, RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 import { SERVICE_CONFIG_FOR_DOCS, type DocumentedService } from './documented-service';
@@ -37,7 +37,9 @@ export class AsyncApiController {
   }
 
   private build(): Record<string, unknown> {
-    const { transport } = this.bus;
+    const { transport: outer } = this.bus;
+    // Beneath the encryption, if any: the document describes the broker's side.
+    const transport = outer instanceof EncryptingTransport ? outer.inner : outer;
     if (!(transport instanceof RabbitMqTransport)) {
       throw new Error('The AsyncAPI document describes the RabbitMQ transport only');
     }

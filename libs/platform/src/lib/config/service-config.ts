@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { MessageKeyRing } from '@shopbus/messaging-core';
 import { databaseUrlOf, type ServiceManifest } from '@shopbus/service-manifest';
 import { z } from 'zod';
 import { parseOperatorTokens, parsePublicRoutes } from '../operators/operators';
@@ -33,6 +34,12 @@ export interface ServiceConfig {
    * (`PUBLIC_ROUTES`). Without operators every operator route answers 401.
    */
   operatorAccess: OperatorAccess;
+  /**
+   * The keys personal-data messages are encrypted with on the wire (`MESSAGE_KEYS`, or the file
+   * `MESSAGE_KEYS_FILE` names: `id:base64-32-bytes,…`, the first encrypts). Every service of
+   * the shop needs the same ring. Unset: such messages travel in clear.
+   */
+  messageKeyRing?: MessageKeyRing;
 }
 
 const environment = z.object({
@@ -65,6 +72,7 @@ export function loadServiceConfig(
     outboxPollIntervalMs: durationFromEnv(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),
     outboxStallAfterMs: durationFromEnv(env, 'OUTBOX_STALL_AFTER_MS', 60_000),
     redeliveryDelaysMs: durationsFromEnv(env, 'REDELIVERY_DELAYS_MS'),
+    messageKeyRing: messageKeysFrom(env),
     operatorAccess: {
       operators: parseOperatorTokens(operatorTokensFrom(env)),
       publicRoutes: parsePublicRoutes(env['PUBLIC_ROUTES']),
@@ -74,11 +82,19 @@ export function loadServiceConfig(
 
 /** `OPERATOR_TOKENS`, or the content of the file `OPERATOR_TOKENS_FILE` names (one or the other). */
 function operatorTokensFrom(env: NodeJS.ProcessEnv): string | undefined {
-  const file = env['OPERATOR_TOKENS_FILE'];
-  if (file && env['OPERATOR_TOKENS']) {
-    throw new Error('Set OPERATOR_TOKENS or OPERATOR_TOKENS_FILE, not both');
-  }
-  return file ? readFileSync(file, 'utf8').trim() : env['OPERATOR_TOKENS'];
+  return secretFrom(env, 'OPERATOR_TOKENS');
+}
+
+function messageKeysFrom(env: NodeJS.ProcessEnv): MessageKeyRing | undefined {
+  const text = secretFrom(env, 'MESSAGE_KEYS');
+  return text ? MessageKeyRing.parse(text) : undefined;
+}
+
+/** A secret from `<name>`, or from the file `<name>_FILE` names (a Docker secret): one, not both. */
+function secretFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file && env[name]) throw new Error(`Set ${name} or ${name}_FILE, not both`);
+  return file ? readFileSync(file, 'utf8').trim() : env[name] || undefined;
 }
 
 /** A positive duration from the environment, in milliseconds, or the default. */

@@ -1,9 +1,11 @@
 import { shopContracts, shopExchanges } from '@shopbus/contracts';
-import type {
-  Clock,
-  OutgoingMessage,
-  RecoverabilityPolicy,
-  Transport,
+import {
+  EncryptingTransport,
+  personalDataTypes,
+  type Clock,
+  type OutgoingMessage,
+  type RecoverabilityPolicy,
+  type Transport,
 } from '@shopbus/messaging-core';
 import { MessagingModule, nestMessagingLogger } from '@shopbus/messaging-nestjs';
 import {
@@ -59,16 +61,23 @@ export function shopMessaging(
     // Handlers and outbox rows name exchanges logically: { exchange: 'notifications' }.
     exchangeNames: { ...exchanges },
   };
+  const transport =
+    options.transport?.(shop) ??
+    new RabbitMqTransport({
+      url: config.rabbitmqUrl,
+      connectionName: config.serviceName,
+      ...shop,
+      logger: nestMessagingLogger(`${config.serviceName} transport`),
+    });
   return MessagingModule.forRoot({
     serviceName: config.serviceName,
-    transport:
-      options.transport?.(shop) ??
-      new RabbitMqTransport({
-        url: config.rabbitmqUrl,
-        connectionName: config.serviceName,
-        ...shop,
-        logger: nestMessagingLogger(`${config.serviceName} transport`),
-      }),
+    // With a key ring, the shop's personal-data messages travel encrypted (contracts say which).
+    transport: config.messageKeyRing
+      ? new EncryptingTransport(transport, {
+          keyRing: config.messageKeyRing,
+          encrypts: personalDataTypes(shopContracts),
+        })
+      : transport,
     clock: options.clock,
     recoverability: {
       publishFaultEvents: true,

@@ -25,6 +25,11 @@ export interface MessageContract<
    */
   readonly version: number;
   readonly schema: S;
+  /**
+   * Its payload holds personal data (an email, an address): with a key ring configured, its body
+   * travels encrypted (EncryptingTransport). Default false.
+   */
+  readonly personalData?: boolean;
 }
 
 export type EventContract<S extends z.ZodType = z.ZodType> = MessageContract<'event', S>;
@@ -52,6 +57,7 @@ export const MAX_MESSAGE_TYPE_LENGTH = MAX_ROUTING_KEY_BYTES - '.faulted'.length
 
 interface ContractOptions {
   version?: number;
+  personalData?: boolean;
 }
 
 function contractOf<K extends MessageKind, S extends z.ZodType>(
@@ -72,7 +78,7 @@ function contractOf<K extends MessageKind, S extends z.ZodType>(
   if (!Number.isInteger(version) || version < 1) {
     throw new Error(`Message type "${type}" has version ${version}; versions are integers >= 1`);
   }
-  return { kind, type, version, schema };
+  return { kind, type, version, schema, ...(options.personalData && { personalData: true }) };
 }
 
 export function defineEvent<S extends z.ZodType>(

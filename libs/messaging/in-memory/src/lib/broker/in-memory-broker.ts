@@ -225,6 +225,28 @@ export class InMemoryBroker {
     return true;
   }
 
+  /**
+   * Resolves once the broker is quiet (see isQuiet, with `before` the horizon of scheduled
+   * redeliveries: a virtual clock's now, or Infinity to wait for every one); rejects after
+   * `timeoutMs` of real time.
+   */
+  whenQuiet(before = Number.POSITIVE_INFINITY, timeoutMs = 10_000): Promise<void> {
+    const quiet = () => this.isQuiet(before);
+    if (quiet()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`The broker was not quiet within ${timeoutMs} ms: deliveries in flight`));
+      }, timeoutMs);
+      const stop = this.onChange(() => {
+        if (!quiet()) return;
+        clearTimeout(timer);
+        stop();
+        resolve();
+      });
+    });
+  }
+
   private emit(event: BrokerEvent): void {
     for (const observer of this.observers) observer(event);
   }

@@ -148,22 +148,6 @@ export class MessagingHarness {
   }
 
   private untilBrokerQuiet(deadline: number): Promise<void> {
-    const quiet = () => this.broker.isQuiet(this.clock.now());
-    if (quiet()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => {
-          stop();
-          reject(new Error('The harness was not quiet in time: deliveries were still in flight'));
-        },
-        Math.max(0, deadline - Date.now()),
-      );
-      const stop = this.broker.onChange(() => {
-        if (!quiet()) return;
-        clearTimeout(timer);
-        stop();
-        resolve();
-      });
-    });
+    return this.broker.whenQuiet(this.clock.now(), Math.max(0, deadline - Date.now()));
   }
 }
