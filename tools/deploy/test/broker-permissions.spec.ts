@@ -1,22 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { shopExchanges } from '@shopbus/contracts';
-import { parseServiceManifest } from '@shopbus/service-manifest';
 import { brokerControl, createTestVhost, rabbitmqUrl, type TestVhost } from '@shopbus/testing';
+import { cartManifest } from './cart-manifest.fixture';
 import { rabbitmqDefinitions } from '../rabbitmq-definitions';
 
-const cart = parseServiceManifest(
-  {
-    name: 'cart',
-    port: 3001,
-    database: 'shop_cart',
-    databaseUrlVariable: 'CART_DATABASE_URL',
-    brokerUser: 'cart',
-    queues: ['cart.check-abandonment'],
-    events: ['cart'],
-  },
-  'cart',
-);
+const cart = cartManifest;
 
 interface Definitions {
   permissions: { user: string; configure: string; write: string; read: string }[];

@@ -1,21 +1,11 @@
 import { createHash } from 'node:crypto';
-import { parseServiceManifest } from '@shopbus/service-manifest';
 import { composeDisagreements } from '../compose-services';
 import { composeServiceBlock } from '../../generators/service/compose-service-block';
+import { cartManifest } from './cart-manifest.fixture';
 import { rabbitmqDefinitions, rabbitPasswordHash } from '../rabbitmq-definitions';
 import { parse } from 'yaml';
 
-const cart = parseServiceManifest(
-  {
-    name: 'cart',
-    port: 3001,
-    database: 'shop_cart',
-    databaseUrlVariable: 'CART_DATABASE_URL',
-    brokerUser: 'cart',
-    queues: ['cart.check-abandonment'],
-  },
-  'cart',
-);
+const cart = cartManifest;
 
 /** A compose file as the generator writes a service into it. */
 const composeOf = (block: string) =>
