@@ -35,6 +35,12 @@ export interface RabbitMqTransportOptions {
   exchangeNames?: Readonly<Record<string, string>>;
   /** Declarations beyond the two exchanges above and the endpoints' own queues. */
   topology?: Partial<Topology>;
+  /**
+   * Broker users besides this transport's own whose copies of a message are believed to carry
+   * its first publisher (`fault-original-publisher`): the operators who replay dead letters
+   * with the `dlq` command. Default none.
+   */
+  trustedRelays?: readonly string[];
   /** Kind of the queues declared for endpoints. Default 'classic'. */
   queueKind?: QueueKind;
   /**

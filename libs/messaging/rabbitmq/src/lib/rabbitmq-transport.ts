@@ -13,6 +13,7 @@ import {
   type TransportStatus,
 } from '@shopbus/messaging-core';
 import { BrokerConnection, type BrokerConnectionOptions } from './connection/broker-connection';
+import { brokerUserOf } from './connection/broker-user';
 import { QueueConsumer } from './consuming/queue-consumer';
 import { DeadLetterQueues } from './dead-letters/dead-letter-queues';
 import { toPublishOptions } from './publishing/amqp-message-codec';
@@ -39,6 +40,8 @@ export class RabbitMqTransport implements Transport {
   readonly eventsExchange: string;
   readonly commandsExchange: string;
   readonly deadLetterExchange: string;
+  /** The user this transport logs in as, stamped as `user_id` on everything it publishes. */
+  readonly brokerUser: string;
   private readonly logger: MessagingLogger;
   private readonly publisher: ConfirmedPublisher;
   private readonly requester: DirectReplyRequester;
@@ -53,6 +56,7 @@ export class RabbitMqTransport implements Transport {
     this.eventsExchange = options.eventsExchange ?? 'messaging.events';
     this.commandsExchange = options.commandsExchange ?? 'messaging.commands';
     this.deadLetterExchange = options.deadLetterExchange ?? 'messaging.dead-letter';
+    this.brokerUser = brokerUserOf(options.url);
     // Both publishing channels repair the topology when they find an exchange of it gone.
     const repair = (error: Error) => this.repairTopologyAfter(error);
     this.publisher = new ConfirmedPublisher(this.logger, 'publisher', undefined, repair);
@@ -146,7 +150,7 @@ export class RabbitMqTransport implements Transport {
     return this.publisher.publish(
       { exchange: this.eventsExchange, routingKey: message.metadata.messageType, mandatory: true },
       message.body,
-      toPublishOptions(message.metadata),
+      this.publishOptions(message),
     );
   }
 
@@ -154,8 +158,13 @@ export class RabbitMqTransport implements Transport {
     return this.publisher.publish(
       this.target(message, destination),
       message.body,
-      toPublishOptions(message.metadata),
+      this.publishOptions(message),
     );
+  }
+
+  /** The message's properties, stamped with this connection's user (the broker checks it). */
+  private publishOptions(message: OutboundMessage) {
+    return { ...toPublishOptions(message.metadata), userId: this.brokerUser };
   }
 
   request(
@@ -165,7 +174,7 @@ export class RabbitMqTransport implements Transport {
     return this.requester.request(
       this.target(message, options.destination),
       message.body,
-      toPublishOptions(message.metadata),
+      this.publishOptions(message),
       options.timeoutMs,
     );
   }
@@ -231,8 +240,14 @@ export class RabbitMqTransport implements Transport {
     const consumer: QueueConsumer = new QueueConsumer(
       endpoint,
       handler,
-      (target, content, options) => this.publisher.publish(target, content, options),
-      { deadLetterExchange: this.deadLetterExchange },
+      // Replies and the redelivery and dead-letter copies go out as this connection's user.
+      (target, content, options) =>
+        this.publisher.publish(target, content, { ...options, userId: this.brokerUser }),
+      {
+        deadLetterExchange: this.deadLetterExchange,
+        ownUser: this.brokerUser,
+        trustedRelays: this.options.trustedRelays ?? [],
+      },
       this.logger,
       async () => {
         const current = this.consuming.current;
@@ -296,7 +311,7 @@ export class RabbitMqTransport implements Transport {
   deadLetterQueues(): DeadLetterQueues {
     const current = this.publishing.current;
     if (!current) throw new TransportDisconnectedError('Not connected to RabbitMQ');
-    return new DeadLetterQueues(current);
+    return new DeadLetterQueues(current, false, this.brokerUser);
   }
 
   /** Stops every consumer (letting in-flight handlers finish), then closes channels and connections. */

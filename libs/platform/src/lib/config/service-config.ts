@@ -40,6 +40,14 @@ export interface ServiceConfig {
    * the shop needs the same ring. Unset: such messages travel in clear.
    */
   messageKeyRing?: MessageKeyRing;
+  /**
+   * Believe a message's source only from the broker user of that name (`VERIFY_PUBLISHERS=true`,
+   * where each service has its own user, as in docker compose), or from one of the
+   * `trustedPublishers` (`TRUSTED_PUBLISHERS`, comma-separated: operators and their tools).
+   * Off by default: with one user for every service (npm start) there is nothing to verify.
+   */
+  verifyPublishers: boolean;
+  trustedPublishers: string[];
 }
 
 const environment = z.object({
@@ -73,6 +81,11 @@ export function loadServiceConfig(
     outboxStallAfterMs: durationFromEnv(env, 'OUTBOX_STALL_AFTER_MS', 60_000),
     redeliveryDelaysMs: durationsFromEnv(env, 'REDELIVERY_DELAYS_MS'),
     messageKeyRing: messageKeysFrom(env),
+    verifyPublishers: booleanFromEnv(env, 'VERIFY_PUBLISHERS'),
+    trustedPublishers: (env['TRUSTED_PUBLISHERS'] ?? '')
+      .split(',')
+      .map((user) => user.trim())
+      .filter(Boolean),
     operatorAccess: {
       operators: parseOperatorTokens(operatorTokensFrom(env)),
       publicRoutes: parsePublicRoutes(env['PUBLIC_ROUTES']),
@@ -95,6 +108,14 @@ function secretFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const file = env[`${name}_FILE`];
   if (file && env[name]) throw new Error(`Set ${name} or ${name}_FILE, not both`);
   return file ? readFileSync(file, 'utf8').trim() : env[name] || undefined;
+}
+
+/** `true` or `false` (default false); anything else stops the service with what it got. */
+function booleanFromEnv(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
 /** A positive duration from the environment, in milliseconds, or the default. */

@@ -2,6 +2,7 @@ import { shopContracts, shopExchanges } from '@shopbus/contracts';
 import {
   EncryptingTransport,
   personalDataTypes,
+  verifiedPublishers,
   type Clock,
   type OutgoingMessage,
   type RecoverabilityPolicy,
@@ -67,6 +68,8 @@ export function shopMessaging(
       url: config.rabbitmqUrl,
       connectionName: config.serviceName,
       ...shop,
+      // Operators' replays keep the first publisher (see verifyPublishers).
+      trustedRelays: config.trustedPublishers,
       logger: nestMessagingLogger(`${config.serviceName} transport`),
     });
   return MessagingModule.forRoot({
@@ -79,6 +82,10 @@ export function shopMessaging(
         })
       : transport,
     clock: options.clock,
+    // Where each service has its own broker user: a message's source must be its publisher.
+    middleware: config.verifyPublishers
+      ? [verifiedPublishers({ trusted: config.trustedPublishers })]
+      : [],
     recoverability: {
       publishFaultEvents: true,
       ...(config.redeliveryDelaysMs && { redeliveryDelaysMs: config.redeliveryDelaysMs }),

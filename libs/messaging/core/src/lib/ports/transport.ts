@@ -32,6 +32,13 @@ export interface InboundMessage {
   readonly malformed?: string;
   /** True when the broker delivered this message before and it was not acknowledged. */
   readonly redelivered: boolean;
+  /**
+   * Who published it, as the transport authenticated them (RabbitMQ: the validated `user_id`,
+   * kept through the library's own redelivery and dead-letter copies and operators' replays);
+   * undefined when the transport cannot tell. Compare it with the envelope's `source`, which
+   * anyone can write (see `verifiedPublishers`).
+   */
+  readonly publisher?: string;
   /** Present when the sender awaits an answer: sends it one reply. */
   readonly reply?: (message: OutboundMessage) => Promise<void>;
   /** Delayed redeliveries already behind this message (0 on its first arrival). */

@@ -9,6 +9,12 @@ export interface DeliveryProvenance {
   redeliveryCount: number;
   /** Where the message was first published: kept through redeliveries and replays. */
   originalRoute: { exchange: string; routingKey: string };
+  /**
+   * The broker user that first published it: the `user_id` the broker validated, or, on a copy
+   * republished by a trusted user (this service's own retry and dead-letter copies, an
+   * operator's replay), the first publisher that copy records. Undefined when not stamped.
+   */
+  publisher?: string;
   /** The delivery's headers without any a sender may not set (`fault-*`, `redelivery-count`). */
   passedOnHeaders: Record<string, unknown>;
 }
@@ -26,8 +32,21 @@ export interface DeliveryProvenance {
  * Before RabbitMQ 4.0 the broker keeps an `x-death` header that a publisher set, so there a
  * sender who forges one can still shorten the retries of its own message (never another's).
  */
-export function deliveryProvenance(message: ConsumeMessage, queue: string): DeliveryProvenance {
+export function deliveryProvenance(
+  message: ConsumeMessage,
+  queue: string,
+  trustedRelays: readonly string[] = [],
+): DeliveryProvenance {
   const headers = message.properties.headers ?? {};
+  const validatedUser =
+    typeof message.properties.userId === 'string' ? message.properties.userId : undefined;
+  const recordedPublisher = headers[FAULT_HEADERS.originalPublisher];
+  const publisher =
+    validatedUser !== undefined &&
+    trustedRelays.includes(validatedUser) &&
+    typeof recordedPublisher === 'string'
+      ? recordedPublisher
+      : validatedUser;
   const fromOwnRetryQueue = cameBackFromRetryQueue(headers['x-death'], queue);
   const replayed = headers[REPLAY_HEADERS.replayCount] !== undefined;
   const count = Number(headers[FAULT_HEADERS.redeliveryCount] ?? 0);
@@ -48,6 +67,7 @@ export function deliveryProvenance(message: ConsumeMessage, queue: string): Deli
     originalRoute: trustRoute
       ? { exchange: claimedExchange, routingKey: claimedRoutingKey }
       : { exchange: message.fields.exchange, routingKey: message.fields.routingKey },
+    publisher,
     passedOnHeaders,
   };
 }

@@ -24,6 +24,10 @@ export type Republisher = (
 export interface ConsumerRoutes {
   /** The exchange through which `<queue>.dlq` is reached, with the queue's name as routing key. */
   deadLetterExchange: string;
+  /** The user this consumer's transport publishes as: its own copies are believed. */
+  ownUser: string;
+  /** Other users whose copies are believed to carry the first publisher (operators replaying). */
+  trustedRelays: readonly string[];
 }
 
 /**
@@ -215,7 +219,11 @@ export class QueueConsumer {
   private toInbound(message: ConsumeMessage): InboundMessage {
     const replyTo = message.properties.replyTo as string | undefined;
     const { queue } = this.endpoint;
-    const { redeliveryCount, originalRoute, passedOnHeaders } = deliveryProvenance(message, queue);
+    const { redeliveryCount, originalRoute, publisher, passedOnHeaders } = deliveryProvenance(
+      message,
+      queue,
+      [this.routes.ownUser, ...this.routes.trustedRelays],
+    );
     // A copy keeps every property (ids, type, timestamps) and header but those only this library
     // may set, and remembers the route it first took, so the dead-letter queue can say where it
     // came from.
@@ -225,6 +233,7 @@ export class QueueConsumer {
         ...passedOnHeaders,
         [FAULT_HEADERS.originalExchange]: originalRoute.exchange,
         [FAULT_HEADERS.originalRoutingKey]: originalRoute.routingKey,
+        ...(publisher !== undefined && { [FAULT_HEADERS.originalPublisher]: publisher }),
         ...headers,
       },
     });
@@ -233,6 +242,7 @@ export class QueueConsumer {
       body: message.content,
       malformed: deliveryProblems(message),
       redelivered: message.fields.redelivered,
+      publisher,
       redeliveryCount,
       reply: replyTo
         ? (reply) =>

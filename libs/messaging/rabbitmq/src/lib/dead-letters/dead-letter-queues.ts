@@ -7,6 +7,7 @@ import type {
   ReplayResult,
 } from '@shopbus/messaging-core';
 import { describeDeadLetter } from './dead-lettered-message';
+import { brokerUserOf } from '../connection/broker-user';
 import { replayProperties } from './replay-headers';
 
 const REPLAY_BATCH = 100;
@@ -29,6 +30,8 @@ export class DeadLetterQueues implements DeadLetterOperations {
   constructor(
     private readonly connection: ChannelModel,
     private readonly ownsConnection = false,
+    /** The connection's user: a replay carries it as `user_id`, as the broker requires. */
+    private readonly user?: string,
   ) {}
 
   /** Opens its own connection (for the command-line tool); `close()` releases it. */
@@ -36,7 +39,7 @@ export class DeadLetterQueues implements DeadLetterOperations {
     const connection = await connect(url, {
       clientProperties: { connection_name: 'shopbus dead-letter operations' },
     });
-    return new DeadLetterQueues(connection, true);
+    return new DeadLetterQueues(connection, true, brokerUserOf(url));
   }
 
   async list(queue: string, options: { limit?: number } = {}): Promise<DeadLetterListing> {
@@ -73,7 +76,7 @@ export class DeadLetterQueues implements DeadLetterOperations {
         const id = String(message.properties.messageId ?? '');
         // Not chosen: stays unacknowledged, and goes back in place when the channel closes.
         if (wanted && !wanted.has(id)) continue;
-        batch.push({ message, confirmed: publishConfirmed(channel, queue, message) });
+        batch.push({ message, confirmed: publishConfirmed(channel, queue, message, this.user) });
         if (batch.length === REPLAY_BATCH) await settleBatch();
         if (wanted && done.length + batch.length === wanted.size) break;
       }
@@ -129,13 +132,18 @@ async function takeUpTo(channel: ConfirmChannel, queue: string, count: number) {
 }
 
 /** Publishes a replay copy straight to `queue` and resolves on the broker's confirm. */
-function publishConfirmed(channel: ConfirmChannel, queue: string, message: GetMessage) {
+function publishConfirmed(
+  channel: ConfirmChannel,
+  queue: string,
+  message: GetMessage,
+  replayer: string | undefined,
+) {
   return new Promise<void>((resolve, reject) => {
     channel.publish(
       naming.defaultExchange,
       queue,
       message.content,
-      replayProperties(message.properties, new Date()),
+      replayProperties(message.properties, new Date(), replayer),
       (error) =>
         error ? reject(new Error(`The broker refused the replay to "${queue}"`)) : resolve(),
     );

@@ -11,6 +11,7 @@ export const REPLAY_HEADERS = {
 const KEPT_ON_REPLAY = new Set<string>([
   FAULT_HEADERS.originalExchange,
   FAULT_HEADERS.originalRoutingKey,
+  FAULT_HEADERS.originalPublisher,
 ]);
 
 /** Broker-written dead-letter records; the broker adds fresh ones if it dead-letters again. */
@@ -30,7 +31,12 @@ const BROKER_DEATH_HEADERS = new Set([
  * redelivery count removed (so the recoverability policy starts again from its first attempt),
  * and the replay counted and dated.
  */
-export function replayProperties(properties: MessageProperties, now: Date): Options.Publish {
+export function replayProperties(
+  properties: MessageProperties,
+  now: Date,
+  /** The broker user replaying it (RabbitMQ checks `user_id` against the connection's user). */
+  replayer?: string,
+): Options.Publish {
   const headers: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(properties.headers ?? {})) {
     const isFault =
@@ -40,6 +46,7 @@ export function replayProperties(properties: MessageProperties, now: Date): Opti
   const replayCount = Number(properties.headers?.[REPLAY_HEADERS.replayCount] ?? 0) + 1;
   return {
     ...(properties as Options.Publish),
+    userId: replayer,
     headers: {
       ...headers,
       [REPLAY_HEADERS.replayCount]: replayCount,

@@ -15,6 +15,11 @@ export const FAULT_HEADERS = {
   queue: 'fault-queue',
   originalExchange: 'fault-original-exchange',
   originalRoutingKey: 'fault-original-routing-key',
+  /**
+   * The broker user that first published a message, carried by the library's redelivery and
+   * dead-letter copies (and operators' replays of them), which are republished by another user.
+   */
+  originalPublisher: 'fault-original-publisher',
 } as const;
 
 export function faultHeaders(fault: Fault, queue: string): Record<string, string | number> {
