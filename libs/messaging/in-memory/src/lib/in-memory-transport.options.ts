@@ -1,4 +1,4 @@
-import type { Clock, MessagingLogger } from '@shopbus/messaging-core';
+import type { Clock } from '@shopbus/messaging-core';
 import type { InMemoryBroker, RouteBinding, RouterDeclaration } from './broker/in-memory-broker';
 
 export interface InMemoryTransportOptions {
@@ -23,5 +23,4 @@ export interface InMemoryTransportOptions {
   exchangeNames?: Readonly<Record<string, string>>;
   /** Times delayed redelivery. Default the system clock; a harness passes a virtual one. */
   clock?: Clock;
-  logger?: MessagingLogger;
 }

@@ -1,4 +1,3 @@
-import { silentLogger } from '@shopbus/messaging-core';
 import { transportContract, type ContractWorld } from '@shopbus/testing';
 import { InMemoryBroker } from '../lib/broker/in-memory-broker';
 import { InMemoryTransport } from '../lib/in-memory-transport';
@@ -18,7 +17,6 @@ transportContract({
           eventsExchange: world.eventsExchange,
           commandsExchange: world.commandsExchange,
           exchangeNames: options.logicalNames,
-          logger: silentLogger,
         });
         transports.push(transport);
         await transport.start();

@@ -34,11 +34,6 @@ export class InMemoryQueue {
     },
   ) {}
 
-  /** Messages waiting for a consumer. */
-  get depth(): number {
-    return this.ready.length;
-  }
-
   /** True while it holds work that will progress by itself: deliveries out, or messages a consumer can take. */
   get busy(): boolean {
     return (

@@ -91,7 +91,6 @@ export class MessagingHarness {
       commandsExchange: this.options.commandsExchange,
       topology: this.options.topology,
       exchangeNames: this.options.exchangeNames,
-      logger: silentLogger,
       ...options,
       broker: this.broker,
       clock: this.clock,
