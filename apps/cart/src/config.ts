@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { readServiceManifest } from '@shopbus/service-manifest';
-import { durationFromEnv, loadServiceConfig, type ServiceConfig } from '@shopbus/platform';
+import {
+  countFromEnv,
+  durationFromEnv,
+  loadServiceConfig,
+  type ServiceConfig,
+} from '@shopbus/platform';
 
 export interface CartConfig extends ServiceConfig {
   /** A cart with items and no checkout for this long is abandoned. Default 30 minutes. */
@@ -19,7 +24,6 @@ export function loadCartConfig(env: NodeJS.ProcessEnv = process.env): CartConfig
     ...loadServiceConfig(readServiceManifest(path.join(__dirname, '..')), env),
     abandonAfterMs: durationFromEnv(env, 'CART_ABANDON_AFTER_MS', 30 * 60 * 1000),
     quoteTimeoutMs: durationFromEnv(env, 'SHIPPING_QUOTE_TIMEOUT_MS', 3000),
-    // A count, not a duration; the same positive-integer rule.
-    checkoutRateLimit: durationFromEnv(env, 'CHECKOUT_RATE_LIMIT', 10),
+    checkoutRateLimit: countFromEnv(env, 'CHECKOUT_RATE_LIMIT', 10),
   };
 }

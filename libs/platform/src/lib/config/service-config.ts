@@ -118,6 +118,17 @@ function booleanFromEnv(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
+/** A positive whole number from the environment (a count, a limit), or the default. */
+export function countFromEnv(env: NodeJS.ProcessEnv, name: string, defaultCount: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return defaultCount;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  }
+  return value;
+}
+
 /** A positive duration from the environment, in milliseconds, or the default. */
 export function durationFromEnv(env: NodeJS.ProcessEnv, name: string, defaultMs: number): number {
   const raw = env[name];

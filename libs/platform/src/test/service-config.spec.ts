@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { loadServiceConfig } from '../lib/config/service-config';
+import { operatorOf, parseOperatorTokens, parsePublicRoutes } from '../lib/operators/operators';
+
+const manifest = {
+  name: 'probe',
+  port: 3999,
+  database: 'probe',
+  databaseUrlVariable: 'PROBE_DATABASE_URL',
+  brokerUser: 'probe',
+  queues: [],
+  events: [],
+};
+const token = (length = 32) => randomBytes(length).toString('base64url').slice(0, length);
+
+/** A service refuses, at start and saying what is wrong, security settings it cannot use safely. */
+describe('a service’s security settings', () => {
+  it('reads operators and finds each by their token only', () => {
+    const [alice, grafana] = [token(), token()];
+    const operators = parseOperatorTokens(`alice:write:${alice}, grafana:read:${grafana}`);
+    expect(operatorOf(operators, alice)).toMatchObject({ name: 'alice', role: 'write' });
+    expect(operatorOf(operators, grafana)).toMatchObject({ name: 'grafana', role: 'read' });
+    expect(operatorOf(operators, `${alice}x`)).toBeUndefined();
+    expect(operatorOf(operators, '')).toBeUndefined();
+    expect(JSON.stringify(operators)).not.toContain(alice);
+  });
+
+  it.each([
+    ['an entry without a role', `alice:${token()}`, /entry 1 is not name:read\|write:token/],
+    ['an unknown role', `alice:admin:${token()}`, /entry 1 is not name:read\|write:token/],
+    ['a short token', 'alice:write:short-token', /alice's token is shorter than 24 characters/],
+    ['a name twice', `a:read:${token()},a:write:${token()}`, /a is named twice/],
+  ])('refuses OPERATOR_TOKENS with %s, without echoing the token', (_, raw, message) => {
+    expect(() => parseOperatorTokens(raw)).toThrow(message);
+    try {
+      parseOperatorTokens(raw);
+    } catch (error) {
+      expect(String(error)).not.toContain(raw.split(':').at(-1));
+    }
+  });
+
+  it('refuses two operators sharing a token', () => {
+    const shared = token();
+    expect(() => parseOperatorTokens(`a:read:${shared},b:write:${shared}`)).toThrow(
+      /b shares a token with another operator/,
+    );
+  });
+
+  it('opens only health and metrics, and refuses anything else', () => {
+    expect(parsePublicRoutes('health, metrics')).toEqual(['health', 'metrics']);
+    expect(parsePublicRoutes(undefined)).toEqual([]);
+    expect(() => parsePublicRoutes('health,admin')).toThrow(
+      /PUBLIC_ROUTES may name health and metrics, not "admin"/,
+    );
+  });
+
+  it.each([
+    [{ VERIFY_PUBLISHERS: 'yes' }, /VERIFY_PUBLISHERS must be true or false, got "yes"/],
+    [{ MESSAGE_KEYS: 'k1:c2hvcnQ=' }, /Key "k1" has 5 bytes; AES-256 needs 32/],
+    [
+      { OPERATOR_TOKENS: `a:read:${'x'.repeat(24)}`, OPERATOR_TOKENS_FILE: '/tmp/x' },
+      /Set OPERATOR_TOKENS or OPERATOR_TOKENS_FILE, not both/,
+    ],
+  ])('stops a service started with %j, saying why', (env, message) => {
+    expect(() => loadServiceConfig(manifest, env)).toThrow(message);
+  });
+});
