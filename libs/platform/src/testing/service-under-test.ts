@@ -1,5 +1,5 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
-import { createTestVhost, TestDatabase, until, type TestVhost } from '@shopbus/testing';
+import { createTestVhost, TestDatabase, type TestVhost } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
 import { startTestServiceApp, testServiceEnvironment } from './test-service-app';
 
@@ -28,12 +28,6 @@ export interface ServiceUnderTest<C extends ServiceConfig> {
   vhost: TestVhost;
   /** For supertest: `request(service.http)`. */
   http: unknown;
-  /**
-   * Resolves once the service's outbox holds no row that is due and unpublished: everything it
-   * has decided to send is with the broker. The barrier before asserting that something was
-   * *not* sent (scheduled rows not yet due do not count).
-   */
-  untilOutboxDrained(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,19 +73,6 @@ export async function startServiceUnderTest<C extends ServiceConfig>(
     database,
     vhost,
     http: app.getHttpServer(),
-    async untilOutboxDrained() {
-      let due = -1;
-      await until(
-        async () => {
-          const [row] = await database.query<{ n: string }>(
-            'SELECT count(*) AS n FROM outbox_message WHERE pending AND next_attempt_at <= now()',
-          );
-          due = Number(row.n);
-          return due === 0;
-        },
-        () => `the outbox drained (${due} due row(s) unpublished)`,
-      );
-    },
     async close() {
       await app.close();
       await cleanUp();

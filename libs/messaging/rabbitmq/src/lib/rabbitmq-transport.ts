@@ -164,7 +164,7 @@ export class RabbitMqTransport implements Transport {
 
   /** The message's properties, stamped with this connection's user (the broker checks it). */
   private publishOptions(message: OutboundMessage) {
-    return { ...toPublishOptions(message.metadata), userId: this.brokerUser };
+    return toPublishOptions(message.metadata, this.brokerUser);
   }
 
   request(

@@ -20,7 +20,7 @@ import {
 import { IsArray, IsOptional, IsString } from 'class-validator';
 import { MessageBus, type DeadLetterListing, type ReplayResult } from '@shopbus/messaging-core';
 import { queryLimit } from '../http/query-limit';
-import { OperatorRoute } from '../operators/operator-route.decorator';
+import { OperatorRoute, OperatorWriteRoute } from '../operators/operator-route.decorator';
 
 export class ReplayDto {
   @ApiPropertyOptional({ type: [String], description: 'Only these message ids; omitted, all' })
@@ -64,7 +64,7 @@ export class DeadLettersController {
   }
 
   @Post(':queue/replay')
-  @OperatorRoute('write')
+  @OperatorWriteRoute()
   @HttpCode(200)
   @ApiOperation({ summary: 'Back to <queue>, attempts reset, replay-count added' })
   replay(@Param('queue') queue: string, @Body() body: ReplayDto): Promise<ReplayResult> {
@@ -72,7 +72,7 @@ export class DeadLettersController {
   }
 
   @Delete(':queue')
-  @OperatorRoute('write')
+  @OperatorWriteRoute()
   @ApiOperation({ summary: 'Delete every message in <queue>.dlq' })
   async purge(@Param('queue') queue: string): Promise<{ purged: number }> {
     return { purged: await this.queues(queue).purge(queue) };

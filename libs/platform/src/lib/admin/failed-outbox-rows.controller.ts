@@ -3,7 +3,7 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } fro
 import { IsArray, IsOptional, IsUUID } from 'class-validator';
 import { OutboxRelay, type FailedOutboxRow } from '@shopbus/messaging-outbox';
 import { queryLimit } from '../http/query-limit';
-import { OperatorRoute } from '../operators/operator-route.decorator';
+import { OperatorRoute, OperatorWriteRoute } from '../operators/operator-route.decorator';
 
 export class RetryFailedRowsDto {
   @ApiPropertyOptional({ type: [String], description: 'Only these message ids; omitted, all' })
@@ -41,7 +41,7 @@ export class FailedOutboxRowsController {
   }
 
   @Post('retry')
-  @OperatorRoute('write')
+  @OperatorWriteRoute()
   @HttpCode(200)
   @ApiOperation({ summary: 'Back to pending (all, or these ids), attempts reset' })
   async retry(@Body() body: RetryFailedRowsDto): Promise<{ retried: number }> {

@@ -120,23 +120,25 @@ function booleanFromEnv(env: NodeJS.ProcessEnv, name: string): boolean {
 
 /** A positive whole number from the environment (a count, a limit), or the default. */
 export function countFromEnv(env: NodeJS.ProcessEnv, name: string, defaultCount: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return defaultCount;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  }
-  return value;
+  return positiveIntegerFromEnv(env, name, defaultCount, 'a positive whole number');
 }
 
 /** A positive duration from the environment, in milliseconds, or the default. */
 export function durationFromEnv(env: NodeJS.ProcessEnv, name: string, defaultMs: number): number {
+  return positiveIntegerFromEnv(env, name, defaultMs, 'a positive whole number of milliseconds');
+}
+
+function positiveIntegerFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  defaultValue: number,
+  what: string,
+): number {
   const raw = env[name];
-  if (raw === undefined || raw === '') return defaultMs;
+  if (raw === undefined || raw === '') return defaultValue;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive whole number of milliseconds, got "${raw}"`);
-  }
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be ${what}, got "${raw}"`);
   return value;
 }
 

@@ -6,8 +6,9 @@ import type { OperatorRole, PublicRoute } from './operators';
 
 /**
  * A route for operators only: `Authorization: Bearer <token>` of an operator with `role` (a
- * `write` operator may also read). On a controller it covers every route; on a method it
- * overrides the controller's. `publicAs` lets configuration open it (health probes, a scraper).
+ * `write` operator may also read). On a controller it covers every route (mark the ones that
+ * change something `@OperatorWriteRoute()`). `publicAs` lets configuration open it (health
+ * probes, a scraper).
  */
 export const OperatorRoute = (role: OperatorRole, publicAs?: PublicRoute) =>
   applyDecorators(
@@ -17,3 +18,10 @@ export const OperatorRoute = (role: OperatorRole, publicAs?: PublicRoute) =>
     ApiUnauthorizedResponse({ description: 'No operator token, or an unknown one' }),
     ApiForbiddenResponse({ description: 'The operator may only read' }),
   );
+
+/**
+ * A route of an `@OperatorRoute('read')` controller that changes something: `write` operators
+ * only. Metadata alone: the controller's guard checks it (a second guard would check twice).
+ */
+export const OperatorWriteRoute = () =>
+  SetMetadata(OPERATOR_ROUTE, { role: 'write' } satisfies OperatorRouteMetadata);

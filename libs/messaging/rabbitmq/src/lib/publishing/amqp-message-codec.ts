@@ -34,7 +34,8 @@ function isTransportHeader(name: string): boolean {
   );
 }
 
-export function toPublishOptions(metadata: MessageMetadata): Options.Publish {
+/** `userId`: the publishing connection's user, which the broker checks (see brokerUserOf). */
+export function toPublishOptions(metadata: MessageMetadata, userId?: string): Options.Publish {
   const headers: Record<string, unknown> = { ...metadata.headers };
   headers[ENVELOPE_HEADERS.messageVersion] = metadata.messageVersion;
   headers[ENVELOPE_HEADERS.conversationId] = metadata.conversationId;
@@ -48,6 +49,7 @@ export function toPublishOptions(metadata: MessageMetadata): Options.Publish {
     timestamp: Math.floor(Date.parse(metadata.sentAt) / 1000),
     contentType: JSON_CONTENT_TYPE,
     persistent: true,
+    userId,
     headers,
   };
 }
