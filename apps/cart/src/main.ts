@@ -4,7 +4,7 @@ import { CartModule } from './app.module';
 import { loadCartConfig } from './config';
 
 const config = loadCartConfig();
-void bootstrapService(CartModule.forRoot(config), config.port, {
+void bootstrapService(CartModule.forRoot(config), config, {
   title: 'shopbus cart',
   description:
     'Catalogue, carts and checkout. Asks shipping for quotes over RabbitMQ (request/response) ' +

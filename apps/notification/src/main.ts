@@ -4,7 +4,7 @@ import { NotificationModule } from './app.module';
 import { loadNotificationConfig } from './config';
 
 const config = loadNotificationConfig();
-void bootstrapService(NotificationModule.forRoot(config), config.port, {
+void bootstrapService(NotificationModule.forRoot(config), config, {
   title: 'shopbus notification',
   description:
     'Notifications for the events a customer should hear about (routed to channel queues by a ' +

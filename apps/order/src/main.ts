@@ -4,7 +4,7 @@ import { OrderModule } from './app.module';
 import { loadOrderConfig } from './config';
 
 const config = loadOrderConfig();
-void bootstrapService(OrderModule.forRoot(config), config.port, {
+void bootstrapService(OrderModule.forRoot(config), config, {
   title: 'shopbus order',
   description:
     'Orders and their fulfilment saga: created from cart.checked-out, shipped through ' +

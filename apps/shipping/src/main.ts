@@ -4,7 +4,7 @@ import { ShippingModule } from './app.module';
 import { loadShippingConfig } from './config';
 
 const config = loadShippingConfig();
-void bootstrapService(ShippingModule.forRoot(config), config.port, {
+void bootstrapService(ShippingModule.forRoot(config), config, {
   title: 'shopbus shipping',
   description:
     'Quotes (request/response), shipments created by command, dispatch and delivery. ' +

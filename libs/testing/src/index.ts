@@ -7,3 +7,4 @@ export * from './lib/bench-stats';
 export * from './lib/test-vhost';
 export * from './lib/transport-contract/transport-contract';
 export * from './lib/transport-contract/contract-driver';
+export * from './lib/tls-listener';

@@ -7,6 +7,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ShopbusServer } from '@shopbus/messaging-nestjs';
+import type { ServiceConfig } from './config/service-config';
 import { Logger } from 'nestjs-pino';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
@@ -62,15 +63,24 @@ export async function startService(app: INestApplication): Promise<void> {
   await app.startAllMicroservices();
 }
 
-/** Creates, configures and starts a service on its port. */
+/**
+ * Creates, configures and starts a service on its port. With `BROKER_TOPOLOGY=declare-only` (an
+ * administrator's provisioning run) it declares the service's broker topology instead, consumes
+ * and relays nothing, and closes again.
+ */
 export async function bootstrapService(
   module: Type<unknown> | DynamicModule,
-  port: number,
+  config: Pick<ServiceConfig, 'port' | 'brokerTopology' | 'serviceName'>,
   description: ServiceDescription,
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
   configureService(app, description);
   await startService(app);
-  await app.listen(port);
+  if (config.brokerTopology === 'declare-only') {
+    app.get(Logger).log(`${config.serviceName}: broker topology declared`, 'Bootstrap');
+    await app.close();
+    return app;
+  }
+  await app.listen(config.port);
   return app;
 }

@@ -68,6 +68,8 @@ export function serviceInfrastructure(
     ShopOutboxModule.forRoot({
       databaseUrl: config.databaseUrl,
       serviceName: config.serviceName,
+      // The administrator's provisioning run publishes nothing (see bootstrapService).
+      startRelay: config.brokerTopology !== 'declare-only',
       relay: { pollIntervalMs: config.outboxPollIntervalMs, clock: tuning.clock, ...tuning.relay },
     }),
     AsyncApiModule.forRoot({

@@ -56,12 +56,22 @@ describe('a service’s security settings', () => {
 
   it.each([
     [{ VERIFY_PUBLISHERS: 'yes' }, /VERIFY_PUBLISHERS must be true or false, got "yes"/],
+    [
+      { BROKER_TOPOLOGY: 'create' },
+      /"declare"\|"verify"\|"declare-only"\n {2}→ at BROKER_TOPOLOGY/,
+    ],
+    [
+      { RABBITMQ_CA_FILE: '/nonexistent/ca.crt' },
+      /RABBITMQ_CA_FILE: cannot read \/nonexistent\/ca.crt/,
+    ],
+    [{ RABBITMQ_CERT_FILE: __filename }, /Set RABBITMQ_CERT_FILE and RABBITMQ_KEY_FILE together/],
     [{ MESSAGE_KEYS: 'k1:c2hvcnQ=' }, /Key "k1" has 5 bytes; AES-256 needs 32/],
     [
       { OPERATOR_TOKENS: `a:read:${'x'.repeat(24)}`, OPERATOR_TOKENS_FILE: '/tmp/x' },
       /Set OPERATOR_TOKENS or OPERATOR_TOKENS_FILE, not both/,
     ],
   ])('stops a service started with %j, saying why', (env, message) => {
+    env = { PROBE_DATABASE_URL: 'postgresql://localhost/probe', ...env };
     expect(() => loadServiceConfig(manifest, env)).toThrow(message);
   });
 });

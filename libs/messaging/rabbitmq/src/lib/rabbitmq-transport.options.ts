@@ -1,5 +1,7 @@
 import type { MessagingLogger } from '@shopbus/messaging-core';
+import type { BrokerTls } from './connection/broker-tls';
 import type { QueueKind, Topology } from './topology/topology';
+import type { TopologyMode } from './topology/topology-mode';
 
 /** Reconnection backoff: exponential with jitter, as amqplib's recovery implements it. */
 export interface ReconnectPolicy {
@@ -16,8 +18,10 @@ export interface ReconnectPolicy {
 }
 
 export interface RabbitMqTransportOptions {
-  /** e.g. amqp://guest:guest@127.0.0.1:5672 */
+  /** e.g. amqp://guest:guest@127.0.0.1:5672, or amqps://…:5671 over TLS */
   url: string;
+  /** With an amqps:// URL: the authority the broker's certificate is verified by, a client certificate. */
+  tls?: BrokerTls;
   /** Shown in the management UI's connection list. Default 'shopbus'. */
   connectionName?: string;
   /** Topic exchange every event is published to, routed by message type. Default 'messaging.events'. */
@@ -33,6 +37,12 @@ export interface RabbitMqTransportOptions {
    * exchange). A name not listed is taken as the real name. Code names exchanges one way only.
    */
   exchangeNames?: Readonly<Record<string, string>>;
+  /**
+   * Whether this transport declares its topology (`declare`, the default), only checks that it
+   * exists (`verify`: for users without `configure` permission), or declares it without
+   * consuming (`declare-only`: an administrator's provisioning run). See `TopologyMode`.
+   */
+  topologyMode?: TopologyMode;
   /** Declarations beyond the two exchanges above and the endpoints' own queues. */
   topology?: Partial<Topology>;
   /**

@@ -22,6 +22,8 @@ import { DirectReplyRequester } from './requesting/direct-reply-requester';
 import type { ExchangeMap } from './asyncapi/exchange-map';
 import type { RabbitMqTransportOptions } from './rabbitmq-transport.options';
 import { declareTopology } from './topology/declare-topology';
+import type { TopologyMode } from './topology/topology-mode';
+import { verifyTopology } from './topology/verify-topology';
 import { endpointTopology } from './topology/endpoint-topology';
 import { naming } from './topology/naming';
 import { mergeTopologies, type Topology } from './topology/topology';
@@ -42,6 +44,7 @@ export class RabbitMqTransport implements Transport {
   readonly deadLetterExchange: string;
   /** The user this transport logs in as, stamped as `user_id` on everything it publishes. */
   readonly brokerUser: string;
+  readonly topologyMode: TopologyMode;
   private readonly logger: MessagingLogger;
   private readonly publisher: ConfirmedPublisher;
   private readonly requester: DirectReplyRequester;
@@ -57,6 +60,7 @@ export class RabbitMqTransport implements Transport {
     this.commandsExchange = options.commandsExchange ?? 'messaging.commands';
     this.deadLetterExchange = options.deadLetterExchange ?? 'messaging.dead-letter';
     this.brokerUser = brokerUserOf(options.url);
+    this.topologyMode = options.topologyMode ?? 'declare';
     // Both publishing channels repair the topology when they find an exchange of it gone.
     const repair = (error: Error) => this.repairTopologyAfter(error);
     this.publisher = new ConfirmedPublisher(this.logger, 'publisher', undefined, repair);
@@ -69,6 +73,7 @@ export class RabbitMqTransport implements Transport {
         url: options.url,
         name: `${options.connectionName ?? 'shopbus'} (${role})`,
         heartbeatSeconds: options.heartbeatSeconds ?? 10,
+        tls: options.tls,
         reconnect: options.reconnect ?? {},
         logger: this.logger,
         ...events,
@@ -80,7 +85,7 @@ export class RabbitMqTransport implements Transport {
     // attach again once it is.
     this.publishing = connection('publish', {
       setUp: async (model) => {
-        await declareTopology(model, this.topology());
+        await this.applyTopology(model, this.topology());
         await this.publisher.attach(model);
         await this.requester.publisher.attach(model);
       },
@@ -98,10 +103,17 @@ export class RabbitMqTransport implements Transport {
     });
     this.consuming = connection('consume', {
       setUp: async (model) => {
-        await declareTopology(model, this.topology());
+        await this.applyTopology(model, this.topology());
         if (this.publishing.current) await this.attachConsumers(model);
       },
     });
+  }
+
+  /** Declares the topology, or checks that it exists (see `TopologyMode`). */
+  private applyTopology(model: ChannelModel, topology: Topology): Promise<void> {
+    return this.topologyMode === 'verify'
+      ? verifyTopology(model, topology)
+      : declareTopology(model, topology);
   }
 
   private async attachConsumers(model: ChannelModel): Promise<void> {
@@ -188,7 +200,7 @@ export class RabbitMqTransport implements Transport {
   private repairTopologyAfter(error: Error): void {
     const current = this.publishing.current;
     if (!current || this.repairing || !/NOT_FOUND - no exchange/.test(error.message)) return;
-    this.repairing = declareTopology(current, this.topology())
+    this.repairing = this.applyTopology(current, this.topology())
       .then(() =>
         this.logger.warn('an exchange had gone: topology declared again', { error: error.message }),
       )
@@ -235,7 +247,9 @@ export class RabbitMqTransport implements Transport {
         `Cannot consume "${endpoint.queue}": not connected (call start first)`,
       );
     }
-    await declareTopology(model, topology);
+    await this.applyTopology(model, topology);
+    // The administrator's run declares and goes: nothing consumes.
+    if (this.topologyMode === 'declare-only') return { stop: async () => undefined };
     this.endpointTopologies.push(topology);
     const consumer: QueueConsumer = new QueueConsumer(
       endpoint,
@@ -256,7 +270,7 @@ export class RabbitMqTransport implements Transport {
           throw new TransportDisconnectedError('not connected');
         }
         // The queue may have been deleted: declaring is idempotent and brings it back.
-        await declareTopology(current, topology);
+        await this.applyTopology(current, topology);
         await consumer.attach(current);
       },
     );

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MessageKeyRing } from '@shopbus/messaging-core';
+import { topologyModes, type BrokerTls, type TopologyMode } from '@shopbus/messaging-rabbitmq';
 import { databaseUrlOf, type ServiceManifest } from '@shopbus/service-manifest';
 import { z } from 'zod';
 import { parseOperatorTokens, parsePublicRoutes } from '../operators/operators';
@@ -16,6 +17,18 @@ export interface ServiceConfig {
   port: number;
   databaseUrl: string;
   rabbitmqUrl: string;
+  /**
+   * For an amqps:// URL: the PEM files of the authority the broker's certificate is verified by
+   * (`RABBITMQ_CA_FILE`; else the system's roots) and of a client certificate
+   * (`RABBITMQ_CERT_FILE`, `RABBITMQ_KEY_FILE`) for a broker that asks for one.
+   */
+  rabbitmqTls?: BrokerTls;
+  /**
+   * Who declares the broker topology (`BROKER_TOPOLOGY`): `declare` (default: the service, at
+   * start), `verify` (an administrator did; the service checks it exists and needs no configure
+   * permission), or `declare-only` (the administrator's run: declare, then exit).
+   */
+  brokerTopology: TopologyMode;
   /** Prefix of the shop's exchanges (`shop` → `shop.events`, …); tests use their own. */
   exchangePrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -57,6 +70,7 @@ const environment = z.object({
     .string()
     .regex(/^[a-z][a-z0-9.-]*$/)
     .default('shop'),
+  BROKER_TOPOLOGY: z.enum(topologyModes as [TopologyMode, ...TopologyMode[]]).default('declare'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,6 +89,8 @@ export function loadServiceConfig(
     port: parsed.data.PORT ?? manifest.port,
     databaseUrl: databaseUrlOf(manifest, env),
     rabbitmqUrl: parsed.data.RABBITMQ_URL,
+    rabbitmqTls: brokerTlsFrom(env),
+    brokerTopology: parsed.data.BROKER_TOPOLOGY,
     exchangePrefix: parsed.data.EXCHANGE_PREFIX,
     logLevel: parsed.data.LOG_LEVEL,
     outboxPollIntervalMs: durationFromEnv(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),
@@ -93,6 +109,27 @@ export function loadServiceConfig(
   };
 }
 
+function brokerTlsFrom(env: NodeJS.ProcessEnv): BrokerTls | undefined {
+  const [ca, cert, key] = ['RABBITMQ_CA_FILE', 'RABBITMQ_CERT_FILE', 'RABBITMQ_KEY_FILE'].map(
+    (name) => fileFrom(env, name),
+  );
+  if (Boolean(cert) !== Boolean(key)) {
+    throw new Error('Set RABBITMQ_CERT_FILE and RABBITMQ_KEY_FILE together, or neither');
+  }
+  return ca || cert ? { ca, cert, key } : undefined;
+}
+
+/** The content of the file the variable names, or undefined when it is unset. */
+function fileFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const file = env[name];
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${name}: cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
 /** `OPERATOR_TOKENS`, or the content of the file `OPERATOR_TOKENS_FILE` names (one or the other). */
 function operatorTokensFrom(env: NodeJS.ProcessEnv): string | undefined {
   return secretFrom(env, 'OPERATOR_TOKENS');
@@ -107,7 +144,7 @@ function messageKeysFrom(env: NodeJS.ProcessEnv): MessageKeyRing | undefined {
 function secretFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const file = env[`${name}_FILE`];
   if (file && env[name]) throw new Error(`Set ${name} or ${name}_FILE, not both`);
-  return file ? readFileSync(file, 'utf8').trim() : env[name] || undefined;
+  return file ? fileFrom(env, `${name}_FILE`)?.trim() : env[name] || undefined;
 }
 
 /** `true` or `false` (default false); anything else stops the service with what it got. */

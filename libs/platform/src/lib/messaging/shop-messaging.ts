@@ -66,7 +66,9 @@ export function shopMessaging(
     options.transport?.(shop) ??
     new RabbitMqTransport({
       url: config.rabbitmqUrl,
+      tls: config.rabbitmqTls,
       connectionName: config.serviceName,
+      topologyMode: config.brokerTopology,
       ...shop,
       // Operators' replays keep the first publisher (see verifyPublishers).
       trustedRelays: config.trustedPublishers,

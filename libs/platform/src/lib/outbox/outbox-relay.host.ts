@@ -7,13 +7,16 @@ import type { OutboxRelay } from '@shopbus/messaging-outbox';
  * of every `onApplicationShutdown`), so its last batch is confirmed and marked.
  */
 export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(readonly relay: OutboxRelay) {}
+  constructor(
+    readonly relay: OutboxRelay,
+    private readonly enabled = true,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.relay.start();
+    if (this.enabled) await this.relay.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
+    if (this.enabled) await this.relay.stop();
   }
 }

@@ -7,6 +7,8 @@ import { OutboxRelayHost } from './outbox-relay.host';
 export interface ShopOutboxOptions {
   databaseUrl: string;
   serviceName: string;
+  /** Run the relay for the life of the application. Default true. */
+  startRelay?: boolean;
   /** Relay settings (tests poll faster). */
   relay?: Partial<Omit<OutboxRelayOptions, 'databaseUrl' | 'transport'>>;
 }
@@ -39,7 +41,8 @@ export class ShopOutboxModule {
         {
           provide: OutboxRelayHost,
           inject: [OutboxRelay],
-          useFactory: (relay: OutboxRelay) => new OutboxRelayHost(relay),
+          useFactory: (relay: OutboxRelay) =>
+            new OutboxRelayHost(relay, options.startRelay ?? true),
         },
       ],
       exports: [Outbox, Inbox, OutboxRelay],

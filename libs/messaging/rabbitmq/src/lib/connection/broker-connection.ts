@@ -1,12 +1,15 @@
 import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import { TransportDisconnectedError, type MessagingLogger } from '@shopbus/messaging-core';
 import type { ReconnectPolicy } from '../rabbitmq-transport.options';
+import { tlsSocketOptions, type BrokerTls } from './broker-tls';
 
 export interface BrokerConnectionOptions {
   url: string;
   /** Shown in the management UI's connection list. */
   name: string;
   heartbeatSeconds: number;
+  /** For an amqps:// URL: the authority to verify the broker by, a client certificate. */
+  tls?: BrokerTls;
   reconnect: ReconnectPolicy;
   logger: MessagingLogger;
   /** Runs on every (re)connection before the connection counts as up: declarations, channels. */
@@ -26,7 +29,12 @@ export class BrokerConnection {
   private model?: ChannelModel;
   private blockedReason?: string;
 
-  constructor(private readonly options: BrokerConnectionOptions) {}
+  private readonly socketOptions: Record<string, unknown>;
+
+  constructor(private readonly options: BrokerConnectionOptions) {
+    // Checked here, so that TLS settings for a plain URL stop the transport as it is made.
+    this.socketOptions = tlsSocketOptions(options.url, options.tls);
+  }
 
   /** The connection while it is up and set up. */
   get current(): ChannelModel | undefined {
@@ -57,6 +65,7 @@ export class BrokerConnection {
     const recovering = await connect(
       withHeartbeat(this.options.url, this.options.heartbeatSeconds),
       {
+        ...this.socketOptions,
         clientProperties: { connection_name: name },
         recovery: {
           initialDelay: policy.initialDelayMs ?? 200,

@@ -8,6 +8,7 @@ import type {
 } from '@shopbus/messaging-core';
 import { describeDeadLetter } from './dead-lettered-message';
 import { brokerUserOf } from '../connection/broker-user';
+import { tlsSocketOptions, type BrokerTls } from '../connection/broker-tls';
 import { replayProperties } from './replay-headers';
 
 const REPLAY_BATCH = 100;
@@ -35,8 +36,9 @@ export class DeadLetterQueues implements DeadLetterOperations {
   ) {}
 
   /** Opens its own connection (for the command-line tool); `close()` releases it. */
-  static async connect(url: string): Promise<DeadLetterQueues> {
+  static async connect(url: string, tls?: BrokerTls): Promise<DeadLetterQueues> {
     const connection = await connect(url, {
+      ...tlsSocketOptions(url, tls),
       clientProperties: { connection_name: 'shopbus dead-letter operations' },
     });
     return new DeadLetterQueues(connection, true, brokerUserOf(url));
