@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # The README's Docker path, for real: the engine (installed and started by the shared
-# docker-local setup, idempotent), `docker compose up --build`, every healthcheck, `npm run demo`
-# against the containers, then `down` + `up` without -v must keep a dead-lettered message, and
-# finally `down -v` and the engine stopped again.
+# docker-local setup, idempotent), `npm run compose:setup` (secrets in .env, broker users, TLS
+# certificates), `docker compose up --build`, every healthcheck, `npm run demo:compose` against
+# the containers (over TLS, as the broker's administrator), then `down` + `up` without -v must
+# keep a dead-lettered message, and finally `down -v` and the engine stopped again.
 set -euo pipefail
 setup="../shared/tools/docker-local/setup.sh"
 
 # The machine's own RabbitMQ and Postgres hold 5672 and 5432: publish everything elsewhere
 # (docker-compose.yml and the demo read the same variables).
 export COMPOSE_PROJECT_NAME=shopbus-ci
-export RABBITMQ_PORT=20672 RABBITMQ_MANAGEMENT_PORT=20673 POSTGRES_PORT=20432
+export RABBITMQ_PORT=20671 RABBITMQ_MANAGEMENT_PORT=20673 POSTGRES_PORT=20432
 export CART_PORT=20001 ORDER_PORT=20002 SHIPPING_PORT=20003 NOTIFICATION_PORT=20004
-export RABBITMQ_URL="amqp://admin:admin@127.0.0.1:$RABBITMQ_PORT"
-# An operator for this run only: the services are started with it, the demo sends it.
-OPERATOR_TOKEN="$(node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))")"
-export OPERATOR_TOKEN OPERATOR_TOKENS="operator:write:$OPERATOR_TOKEN"
 services=(cart order shipping notification)
+
+made_env=""
+[ -f .env ] || made_env=yes
 
 seconds() { local start=$1; echo $(($(date +%s) - start)); }
 
@@ -30,6 +30,7 @@ finish() {
     docker compose logs --no-color --tail 30 || true
   fi
   docker compose down -v --remove-orphans || true
+  if [ -n "$made_env" ]; then rm -f .env; fi
   bash "$setup" stop || true
   exit "$status"
 }
@@ -55,6 +56,10 @@ dead_letters() {
     awk -v q="$1" '$1 == q { print $2 }'
 }
 
+# A fresh clone has no .env: fresh secrets, broker users and certificates for this run (a .env
+# this script made is removed again at the end; one that was there is kept).
+npm run compose:setup
+
 t=$(date +%s)
 docker compose build
 echo "images built in $(seconds "$t") s"
@@ -65,7 +70,7 @@ docker compose up -d
 wait_healthy
 echo "the shop was healthy $(seconds "$t") s after up"
 
-npm run demo
+npm run demo:compose
 
 # The demo leaves one message in order.fulfilment.dlq (see the README): it must survive the
 # containers being removed and created again, volumes kept.

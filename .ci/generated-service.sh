@@ -7,7 +7,7 @@ name=ci-probe
 port=3099
 cleanup() {
   rm -rf "apps/$name"
-  git checkout -q -- docker-compose.yml deploy
+  git checkout -q -- docker-compose.yml .env.example
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS shop_${name//-/_} WITH (FORCE)" || true
 }
 trap cleanup EXIT

@@ -3,16 +3,18 @@
  * manifests (apps/<name>/service.json); `npm run deploy:check` (run by CI) fails when any of
  * them, or docker-compose.yml's service blocks, disagrees with the manifests.
  *
- *   deploy/postgres/create-databases.sql   one database per service
- *   deploy/rabbitmq/definitions.json       one broker user per service, with its permissions
+ *   .env.example   every secret docker compose reads from .env (a broker user and a Postgres
+ *                  role per service, …), without values
+ *
+ * The secrets themselves, the broker's definitions and the TLS certificates are made on each
+ * machine by `npm run compose:setup` (tools/deploy/compose-setup.ts) and never committed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readServiceManifests } from '@shopbus/service-manifest';
 import { parse } from 'yaml';
+import { envExample } from './compose-env';
 import { composeDisagreements } from './compose-services';
-import { createDatabasesSql } from './create-databases-sql';
-import { rabbitmqDefinitions } from './rabbitmq-definitions';
 
 const ROOT = path.join(__dirname, '../..');
 
@@ -23,8 +25,7 @@ function main(mode: string | undefined): void {
   }
   const manifests = readServiceManifests(ROOT);
   const files: Record<string, string> = {
-    'deploy/postgres/create-databases.sql': createDatabasesSql(manifests),
-    'deploy/rabbitmq/definitions.json': `${JSON.stringify(rabbitmqDefinitions(manifests), null, 2)}\n`,
+    '.env.example': envExample(manifests),
   };
   const problems: string[] = [];
   for (const [file, content] of Object.entries(files)) {

@@ -6,16 +6,28 @@
  * not complete in time.
  *
  * CART_URL, ORDER_URL, … (else localhost on `<NAME>_PORT` or the port in the service's manifest),
- * RABBITMQ_URL and EXCHANGE_PREFIX (for the dead-letter part) choose the shop.
+ * RABBITMQ_URL (with RABBITMQ_CA_FILE for amqps), MESSAGE_KEYS (when the shop encrypts personal
+ * data) and EXCHANGE_PREFIX (for the dead-letter part) choose the shop. `--compose` (npm run
+ * demo:compose) takes them from the docker compose shop's .env (see compose-target.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OrderPlaced, ShipmentDispatched, shopExchanges } from '@shopbus/contracts';
-import { MessageBus, silentLogger } from '@shopbus/messaging-core';
+import { OrderPlaced, ShipmentDispatched, shopContracts, shopExchanges } from '@shopbus/contracts';
+import {
+  EncryptingTransport,
+  MessageBus,
+  MessageKeyRing,
+  personalDataTypes,
+  silentLogger,
+} from '@shopbus/messaging-core';
 import { DeadLetterQueues, RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 
+import { composeTargetEnv } from './compose-target';
 import { asShopOperator } from './operator-token';
 import { SERVICES, urlOf } from './services';
+
+if (process.argv.includes('--compose')) Object.assign(process.env, composeTargetEnv());
 
 const shop = Object.fromEntries(SERVICES.map((service) => [service.name, urlOf(service)]));
 const started = Date.now();
@@ -152,8 +164,12 @@ async function deadLetterReplay(): Promise<void> {
   console.log('\n== A dead-lettered message, replayed ==');
   const exchanges = shopExchanges(process.env['EXCHANGE_PREFIX'] ?? 'shop');
   const rabbitmqUrl = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const caFile = process.env['RABBITMQ_CA_FILE'];
+  const tls = caFile ? { ca: readFileSync(caFile) } : undefined;
+  const keys = process.env['MESSAGE_KEYS'];
   const transport = new RabbitMqTransport({
     url: rabbitmqUrl,
+    tls,
     connectionName: 'demo',
     eventsExchange: exchanges.events,
     commandsExchange: exchanges.commands,
@@ -161,8 +177,15 @@ async function deadLetterReplay(): Promise<void> {
     logger: silentLogger,
   });
   await transport.start();
-  const bus = new MessageBus(transport, { source: 'demo', logger: silentLogger });
-  const dlq = await DeadLetterQueues.connect(rabbitmqUrl);
+  // The customer's email in order.placed is personal data: encrypted as the services expect.
+  const sending = keys
+    ? new EncryptingTransport(transport, {
+        keyRing: MessageKeyRing.parse(keys),
+        encrypts: personalDataTypes(shopContracts),
+      })
+    : transport;
+  const bus = new MessageBus(sending, { source: 'demo', logger: silentLogger });
+  const dlq = await DeadLetterQueues.connect(rabbitmqUrl, tls);
   const queue = 'notification.customer-events';
   try {
     const orderId = randomUUID();

@@ -1,21 +1,45 @@
 /**
  * `npm run db:setup`: creates each service's database if it does not exist and applies its
  * migrations with `prisma migrate deploy` (the four in parallel). Idempotent: run it before
- * every start. The Docker images run the same command for their own service.
+ * every start. Docker compose's one-shot `migrate` container runs the same command.
+ *
+ * Where a service's URL names another user than the administrator's (`POSTGRES_URL`, as in
+ * docker compose: each service its own role), that role is created and made the owner of the
+ * service's database and the only one that may connect to it, and the migrations run as it.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { databaseUrlOf, type ServiceManifest } from '@shopbus/service-manifest';
+import {
+  databasePasswordVariableOf,
+  databaseRoleOf,
+  databaseUrlOf,
+  type ServiceManifest,
+} from '@shopbus/service-manifest';
+import { ensureDatabaseOwner } from './database-owner';
 import { SERVICES, WORKSPACE_ROOT } from './services';
 
 const run = promisify(execFile);
 
+/**
+ * The service's database URL: its own (`<NAME>_DATABASE_URL`), else, where its role's password
+ * is given (`<NAME>_DATABASE_PASSWORD`, as docker compose's migrate step has them), its role on
+ * POSTGRES_URL's server, else the server's user.
+ */
+export function setUpUrlOf(service: ServiceManifest, env: NodeJS.ProcessEnv = process.env): URL {
+  const url = new URL(databaseUrlOf(service, env));
+  const password = env[databasePasswordVariableOf(service)];
+  if (env[service.databaseUrlVariable] || !password) return url;
+  url.username = databaseRoleOf(service);
+  url.password = password;
+  return url;
+}
+
 export async function setUpDatabase(service: ServiceManifest): Promise<void> {
-  const url = new URL(databaseUrlOf(service));
+  const url = setUpUrlOf(service);
   const database = decodeURIComponent(url.pathname.slice(1));
-  const admin = new URL(url);
+  const admin = new URL(process.env['POSTGRES_URL'] || url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
@@ -24,6 +48,15 @@ export async function setUpDatabase(service: ServiceManifest): Promise<void> {
     if (exists.rowCount === 0) {
       await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
       console.log(`${service.name}: created database ${database}`);
+    }
+    const owner = decodeURIComponent(url.username);
+    if (owner && owner !== decodeURIComponent(admin.username)) {
+      await ensureDatabaseOwner(client, admin, {
+        role: owner,
+        password: decodeURIComponent(url.password) || undefined,
+        database,
+      });
+      console.log(`${service.name}: ${database} belongs to role ${owner}, which alone connects`);
     }
   } finally {
     await client.end();

@@ -1,53 +1,99 @@
 import { createHash } from 'node:crypto';
 import { composeDisagreements } from '../compose-services';
-import { composeServiceBlock } from '../../generators/service/compose-service-block';
+import {
+  composeServiceBlock,
+  composeWithService,
+} from '../../generators/service/compose-service-block';
 import { cartManifest } from './cart-manifest.fixture';
+import { composeVariables, envExample } from '../compose-env';
 import { rabbitmqDefinitions, rabbitPasswordHash } from '../rabbitmq-definitions';
 import { parse } from 'yaml';
 
 const cart = cartManifest;
 
-/** A compose file as the generator writes a service into it. */
-const composeOf = (block: string) =>
-  parse(
-    `x-service: &service\n  image: shopbus:latest\nx-demo-settings: &demo-settings\n  LOG_LEVEL: info\nservices:\n${block}`,
-    { merge: true },
-  );
+/** A compose file before any service, with the migrate step's role passwords (none yet but one). */
+const emptyCompose = [
+  'x-service: &service\n  image: shopbus:latest',
+  'x-demo-settings: &demo-settings\n  LOG_LEVEL: info',
+  'services:',
+  '  migrate:\n    environment:\n      OTHER_DATABASE_PASSWORD: x\n',
+  'volumes:\n  data:\n',
+].join('\n');
+/** A compose file as the generator writes a service into it, with `edit` applied to its text. */
+const composeOf = (edit: (text: string) => string = (text) => text) =>
+  parse(edit(composeWithService(emptyCompose, cart)), { merge: true });
 
 describe('deployment files from the manifests', () => {
   it('finds nothing to say of a compose block the generator wrote', () => {
-    expect(composeDisagreements(composeOf(composeServiceBlock(cart)), [cart])).toEqual([]);
+    expect(composeDisagreements(composeOf(), [cart])).toEqual([]);
   });
 
   it('names a compose service that listens on another port than its manifest says', () => {
-    const block = composeServiceBlock(cart).replace("PORT: '3001'", "PORT: '3009'");
-    expect(composeDisagreements(composeOf(block), [cart])).toEqual([
+    const compose = composeOf((text) => text.replace("PORT: '3001'", "PORT: '3009'"));
+    expect(composeDisagreements(compose, [cart])).toEqual([
       'docker-compose.yml services.cart: PORT is 3009, expected 3001',
     ]);
   });
 
   it('names a service of the shop image without a manifest, and a manifest without a service', () => {
-    const block = composeServiceBlock(cart).replace('  cart:', '  basket:');
-    expect(composeDisagreements(composeOf(block), [cart])).toEqual([
+    const compose = composeOf((text) => text.replace('  cart:', '  basket:'));
+    expect(composeDisagreements(compose, [cart])).toEqual([
       'docker-compose.yml services.cart is missing',
       'docker-compose.yml services.basket runs the shop image but apps/basket/service.json does not exist',
     ]);
   });
 
-  it('hashes broker passwords as RabbitMQ checks them: sha256 of salt and password, salt first', () => {
-    const hash = Buffer.from(rabbitPasswordHash('cart', 'cart-secret'), 'base64');
-    const salt = hash.subarray(0, 4);
-    const digest = createHash('sha256').update(Buffer.concat([salt, Buffer.from('cart-secret')]));
-    expect(hash.subarray(4)).toEqual(digest.digest());
+  it('names a service whose role the migrate step cannot make', () => {
+    const compose = composeOf((text) => text.replace(/ {6}CART_DATABASE_PASSWORD: .*\n/, ''));
+    expect(composeDisagreements(compose, [cart])).toEqual([
+      'docker-compose.yml services.migrate: CART_DATABASE_PASSWORD is undefined, expected ${CART_DATABASE_PASSWORD:?run npm run compose:setup}',
+    ]);
   });
 
-  it('lets a service user configure and read only the shop exchanges and its own queues', () => {
-    const definitions = rabbitmqDefinitions([cart]) as { permissions: Record<string, string>[] };
+  it('connects a service as its own broker user and Postgres role, over TLS', () => {
+    expect(composeServiceBlock(cart)).toContain(
+      "RABBITMQ_URL: 'amqps://cart:${CART_BROKER_PASSWORD:?run npm run compose:setup}@rabbitmq:5671'",
+    );
+    expect(composeServiceBlock(cart)).toContain(
+      "CART_DATABASE_URL: 'postgresql://cart:${CART_DATABASE_PASSWORD:?run npm run compose:setup}@postgres:5432/shop_cart?sslmode=verify-full&sslrootcert=/tls/ca.crt'",
+    );
+  });
+
+  it('hashes broker passwords as RabbitMQ checks them: sha256 of salt and password, salt first', () => {
+    const hash = Buffer.from(rabbitPasswordHash('a-password'), 'base64');
+    const salt = hash.subarray(0, 4);
+    const digest = createHash('sha256').update(Buffer.concat([salt, Buffer.from('a-password')]));
+    expect(hash.subarray(4)).toEqual(digest.digest());
+    // A fresh salt each time: equal passwords do not give equal hashes.
+    expect(rabbitPasswordHash('a-password')).not.toBe(rabbitPasswordHash('a-password'));
+  });
+
+  it('gives a service user no configure permission and only its own queues to read', () => {
+    const definitions = rabbitmqDefinitions([cart], () => 'pw') as {
+      permissions: Record<string, string>[];
+    };
     const own = definitions.permissions.find((permission) => permission.user === 'cart');
-    const configure = new RegExp(own?.['configure'] ?? '^$');
-    expect(configure.test('cart.check-abandonment.dlq')).toBe(true);
-    expect(configure.test('shop.events')).toBe(true);
-    expect(configure.test('order.fulfilment')).toBe(false);
-    expect(configure.test('cartx.anything')).toBe(false);
+    const read = new RegExp(own?.['read'] ?? '^$');
+    expect(own?.['configure']).toBe('^$');
+    expect(read.test('cart.check-abandonment.dlq')).toBe(true);
+    expect(read.test('shop.events')).toBe(false);
+    expect(read.test('order.fulfilment')).toBe(false);
+    expect(read.test('cartx.anything')).toBe(false);
+  });
+
+  it('lists every secret of .env.example and makes each a fresh value', () => {
+    const example = envExample([cart]);
+    const names = composeVariables([cart]).map((variable) => variable.name);
+    expect(names).toEqual([
+      'RABBITMQ_ADMIN_PASSWORD',
+      'CART_BROKER_PASSWORD',
+      'POSTGRES_PASSWORD',
+      'CART_DATABASE_PASSWORD',
+      'OPERATOR_TOKENS',
+      'MESSAGE_KEYS',
+    ]);
+    for (const name of names) expect(example).toContain(`\n${name}=\n`);
+    const [first, second] = [1, 2].map(() => composeVariables([cart]).map((v) => v.make()));
+    first.forEach((value, index) => expect(value).not.toBe(second[index]));
   });
 });

@@ -1,10 +1,10 @@
 import type { ServiceManifest } from '@shopbus/service-manifest';
-import { demoBrokerPassword } from '../../deploy/rabbitmq-definitions';
+import { databasePasswordVariableOf } from '@shopbus/service-manifest';
+import { composeConnections, fromEnv } from '../../deploy/compose-services';
 
 /** A service's block in docker-compose.yml, as `deploy:check` expects it. */
 export function composeServiceBlock(manifest: ServiceManifest): string {
   const portVariable = `${manifest.name.toUpperCase().replaceAll('-', '_')}_PORT`;
-  const user = manifest.brokerUser;
   return [
     `  ${manifest.name}:`,
     '    <<: *service',
@@ -14,8 +14,31 @@ export function composeServiceBlock(manifest: ServiceManifest): string {
     '      <<: *demo-settings',
     `      SERVICE: ${manifest.name}`,
     `      PORT: '${manifest.port}'`,
-    `      RABBITMQ_URL: amqp://${user}:${demoBrokerPassword(user)}@rabbitmq:5672`,
-    `      ${manifest.databaseUrlVariable}: postgresql://postgres@postgres:5432/${manifest.database}`,
+    ...Object.entries(composeConnections(manifest)).map(
+      ([name, value]) => `      ${name}: '${value}'`,
+    ),
     '',
   ].join('\n');
+}
+
+/** The migrate step's line giving it the new service's role password. */
+export function composeMigrateLine(manifest: ServiceManifest): string {
+  const variable = databasePasswordVariableOf(manifest);
+  return `      ${variable}: ${fromEnv(variable)}`;
+}
+
+/**
+ * docker-compose.yml with the new service: its block before the volumes, and its role's
+ * password in the migrate step after the other services' ones.
+ */
+export function composeWithService(compose: string, manifest: ServiceManifest): string {
+  const volumes = compose.lastIndexOf('\nvolumes:\n');
+  if (volumes < 0) throw new Error('docker-compose.yml has no top-level volumes: section');
+  let withBlock = `${compose.slice(0, volumes)}\n${composeServiceBlock(manifest)}${compose.slice(volumes)}`;
+  const lines = withBlock.split('\n');
+  const last = lines.findLastIndex((line) => /^ {6}[A-Z0-9_]+_DATABASE_PASSWORD: /.test(line));
+  if (last < 0) throw new Error('docker-compose.yml: the migrate step lists no role passwords');
+  lines.splice(last + 1, 0, composeMigrateLine(manifest));
+  withBlock = lines.join('\n');
+  return withBlock;
 }

@@ -4,7 +4,7 @@
  * which db:setup, start, the demo's port map, the e2e harness and lint's boundary rules read),
  * the Nest app on the shared platform, a Prisma schema linked to the outbox's one definition with
  * its init migration, a test against a real broker and database, its docker-compose block, and
- * regenerates the broker users and the database list from the manifests.
+ * its secrets in .env.example (`npm run compose:setup` then makes them on each machine).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,9 +15,8 @@ import {
   parseServiceManifest,
   type ServiceManifest,
 } from '@shopbus/service-manifest';
-import { createDatabasesSql } from '../../deploy/create-databases-sql';
-import { rabbitmqDefinitions } from '../../deploy/rabbitmq-definitions';
-import { composeServiceBlock } from './compose-service-block';
+import { envExample } from '../../deploy/compose-env';
+import { composeWithService } from './compose-service-block';
 
 export interface ServiceGeneratorOptions {
   name: string;
@@ -64,17 +63,10 @@ export async function serviceGenerator(
   tree.write(`${root}/service.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 
   const all = [...others, manifest].sort((a, b) => a.port - b.port);
-  tree.write('deploy/postgres/create-databases.sql', createDatabasesSql(all));
-  tree.write(
-    'deploy/rabbitmq/definitions.json',
-    `${JSON.stringify(rabbitmqDefinitions(all), null, 2)}\n`,
-  );
-  const compose = tree.read('docker-compose.yml', 'utf8') as string;
-  const volumes = compose.lastIndexOf('\nvolumes:\n');
-  if (volumes < 0) throw new Error('docker-compose.yml has no top-level volumes: section');
+  tree.write('.env.example', envExample(all));
   tree.write(
     'docker-compose.yml',
-    `${compose.slice(0, volumes)}\n${composeServiceBlock(manifest)}${compose.slice(volumes)}`,
+    composeWithService(tree.read('docker-compose.yml', 'utf8') as string, manifest),
   );
   await formatFiles(tree);
 

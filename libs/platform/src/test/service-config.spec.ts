@@ -70,8 +70,8 @@ describe('a service’s security settings', () => {
       { OPERATOR_TOKENS: `a:read:${'x'.repeat(24)}`, OPERATOR_TOKENS_FILE: '/tmp/x' },
       /Set OPERATOR_TOKENS or OPERATOR_TOKENS_FILE, not both/,
     ],
-  ])('stops a service started with %j, saying why', (env, message) => {
-    env = { PROBE_DATABASE_URL: 'postgresql://localhost/probe', ...env };
-    expect(() => loadServiceConfig(manifest, env)).toThrow(message);
+  ])('stops a service started with %j, saying why', (env: NodeJS.ProcessEnv, message) => {
+    const withDatabase = { PROBE_DATABASE_URL: 'postgresql://localhost/probe', ...env };
+    expect(() => loadServiceConfig(manifest, withDatabase)).toThrow(message);
   });
 });

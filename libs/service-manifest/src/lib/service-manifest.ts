@@ -3,9 +3,9 @@ import { z } from 'zod';
 /**
  * What the shop knows about one service, written once in `apps/<name>/service.json` and read by
  * everything that needs it: the service's configuration, its Prisma config, `npm start`,
- * `db:setup`, the demo, the end-to-end harness, and the generator of the deployment files
- * (`deploy/postgres/create-databases.sql`, `deploy/rabbitmq/definitions.json`), which CI checks
- * against docker-compose.yml. Adding a service means adding its folder with this file in it.
+ * `db:setup`, the demo, the end-to-end harness, `npm run compose:setup` (its broker user and
+ * Postgres role, their secrets) and `npm run deploy:check` (docker-compose.yml, .env.example).
+ * Adding a service means adding its folder with this file in it.
  */
 const manifestSchema = z
   .object({
@@ -27,7 +27,7 @@ const manifestSchema = z
     /**
      * The first word of every event type it publishes (`shipment` for `shipment.created`, …):
      * its broker user may publish on the shop's events exchange with those routing keys only
-     * (topic permissions in `deploy/rabbitmq/definitions.json`), besides fault events. Default none.
+     * (topic permissions in the broker's definitions), besides fault events. Default none.
      */
     events: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'one lower-case word')).default([]),
   })

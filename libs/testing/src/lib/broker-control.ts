@@ -46,7 +46,7 @@ export const brokerControl = {
 
   deleteUser: (user: string) => rabbitmqctl('delete_user', user),
 
-  /** A user's configure, write and read patterns on a virtual host, as in definitions.json. */
+  /** A user's configure, write and read patterns on a virtual host, as in the broker's definitions. */
   setPermissions: (
     vhost: string,
     user: string,
