@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceInfrastructure, type ServiceTuning } from '@shopbus/platform';
 import type { NotificationConfig } from './config';
 import { AuditController } from './audit/audit.controller';
+import { CustomerKeys } from './audit/customer-keys';
+import { ForgetCustomerController } from './audit/forget-customer.controller';
 import { RecordAuditEntry } from './audit/record-audit-entry.handler';
 import { NotifyCustomer } from './notifications/notify-customer.handler';
 import { PageOnUrgentNotification } from './notifications/page-on-urgent-notification.handler';
@@ -24,9 +26,11 @@ export class NotificationModule {
         },
         tuning,
       ),
-      controllers: [NotificationsController, AuditController],
+      controllers: [NotificationsController, AuditController, ForgetCustomerController],
       providers: [
         { provide: NotificationPrisma, useValue: prisma },
+        // Customers' audit keys, wrapped by the message key ring where the service has one.
+        { provide: CustomerKeys, useValue: new CustomerKeys(prisma, config.messageKeyRing) },
         NotifyCustomer,
         SendEmail,
         PageOnUrgentNotification,

@@ -4,6 +4,8 @@ import { FallbackMessageHandler } from '@shopbus/messaging-nestjs';
 import { BatchWriter } from '@shopbus/persistence';
 import { NotificationPrisma } from '../notification-prisma.service';
 import { notificationEndpoints } from '../notification.endpoints';
+import { CustomerKeys, customerRefOf } from './customer-keys';
+import { carriesPersonalData, customerEmailOf, sealPayload } from './sealed-payload';
 
 /** An audit row as `jsonb_to_recordset` reads it (the table's column names). */
 interface AuditRow {
@@ -14,7 +16,13 @@ interface AuditRow {
   conversation_id: string;
   causation_id: string | null;
   sent_at: string;
+  /** In clear, or null where `sealed_payload` holds it. */
   payload: unknown;
+  /** Base64 of the payload sealed with the customer's key. */
+  sealed_payload: string | null;
+  customer_ref: string | null;
+  /** Which of the customer's keys sealed it (a forgotten customer seen again has a new one). */
+  customer_key_id: string | null;
 }
 
 /**
@@ -26,29 +34,59 @@ interface AuditRow {
  * Every event of the shop passes here (seven per checkout), so the rows the endpoint's handlers
  * take at once are written together: one statement and one commit per turn of the event loop
  * (BatchWriter), each message acked once its row is committed.
+ *
+ * An event whose contract declares personal data and that names its customer (`customerEmail`)
+ * is stored sealed with that customer's own key (CustomerKeys): forgetting the customer deletes
+ * the key, and with it every such row's content; its envelope (type, source, times, ids) stays.
  */
 @Injectable()
 export class RecordAuditEntry {
   private readonly rows: BatchWriter<AuditRow>;
 
-  constructor(prisma: NotificationPrisma) {
-    this.rows = new BatchWriter(
-      (rows) =>
-        prisma.sql.$executeRaw`
+  constructor(
+    prisma: NotificationPrisma,
+    private readonly customerKeys: CustomerKeys,
+  ) {
+    this.rows = new BatchWriter(async (entries) => {
+      const rows = await this.sealPersonalData(entries);
+      return prisma.sql.$executeRaw`
         INSERT INTO audit_entry
           (message_id, message_type, source, correlation_id, conversation_id, causation_id,
-           sent_at, payload)
+           sent_at, payload, sealed_payload, customer_ref, customer_key_id)
         SELECT message_id, message_type, source, correlation_id, conversation_id, causation_id,
-               sent_at, payload
+               sent_at, payload, decode(sealed_payload, 'base64'), customer_ref, customer_key_id
           FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (
                  message_id text, message_type text, source text, correlation_id text,
-                 conversation_id text, causation_id text, sent_at timestamptz, payload jsonb))
+                 conversation_id text, causation_id text, sent_at timestamptz, payload jsonb,
+                 sealed_payload text, customer_ref text, customer_key_id text))
                WITH ORDINALITY AS entry(
                  message_id, message_type, source, correlation_id, conversation_id,
-                 causation_id, sent_at, payload, n)
+                 causation_id, sent_at, payload, sealed_payload, customer_ref, customer_key_id, n)
          ORDER BY n
-        ON CONFLICT (message_id) DO NOTHING`,
-    );
+        ON CONFLICT (message_id) DO NOTHING`;
+    });
+  }
+
+  /** Seals the personal rows of a batch, with one lookup of their customers' keys. */
+  private async sealPersonalData(rows: AuditRow[]): Promise<AuditRow[]> {
+    const refOf = (row: AuditRow) => {
+      const email = carriesPersonalData(row.message_type) && customerEmailOf(row.payload);
+      return email ? customerRefOf(email) : undefined;
+    };
+    const refs = rows.map(refOf);
+    const keys = await this.customerKeys.keysFor(refs.filter((ref) => ref !== undefined));
+    return rows.map((row, index) => {
+      const key = keys.get(refs[index] as string);
+      if (!key) return row;
+      const sealed = sealPayload(row.payload, key, row.message_id).toString('base64');
+      return {
+        ...row,
+        payload: null,
+        sealed_payload: sealed,
+        customer_ref: refs[index] as string,
+        customer_key_id: key.activeKeyId,
+      };
+    });
   }
 
   @FallbackMessageHandler(notificationEndpoints.audit)
@@ -62,6 +100,9 @@ export class RecordAuditEntry {
       causation_id: envelope.causationId ?? null,
       sent_at: new Date(envelope.sentAt).toISOString(),
       payload: payload ?? null,
+      sealed_payload: null,
+      customer_ref: null,
+      customer_key_id: null,
     });
   }
 }
