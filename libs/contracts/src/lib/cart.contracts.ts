@@ -25,7 +25,7 @@ export const CartCheckedOut = defineEvent(
     shippingCents: cents,
     totalCents: cents,
   }),
-  { personalData: true },
+  { personalData: true, senders: ['cart'] },
 );
 
 export const CartAbandoned = defineEvent(
@@ -36,11 +36,12 @@ export const CartAbandoned = defineEvent(
     itemCount: z.number().int().positive(),
     totalCents: cents,
   }),
-  { personalData: true },
+  { personalData: true, senders: ['cart'] },
 );
 
 /** The cart's own scheduled check, sent to itself when a cart first gets an item. */
 export const CheckCartAbandonment = defineCommand(
   'cart.check-abandonment',
   z.object({ cartId: z.uuid() }),
+  { senders: ['cart'] },
 );

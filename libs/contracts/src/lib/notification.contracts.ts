@@ -15,7 +15,7 @@ export const DeliverNotification = defineCommand(
     cause: z.string(),
     orderId: z.uuid().optional(),
   }),
-  { personalData: true },
+  { personalData: true, senders: ['notification'] },
 );
 
 export type NotificationChannel = 'email' | 'sms';

@@ -12,6 +12,7 @@ export const QuoteShipping = defineQuery(
     estimatedDays: z.number().int().positive(),
     carrier: z.string(),
   }),
+  { senders: ['cart'] },
 );
 
 /** Sent by the order saga through the commands (direct) exchange to shipping's queue. */
@@ -22,7 +23,7 @@ export const CreateShipment = defineCommand(
     shippingAddress,
     items: z.array(z.object({ sku: z.string(), quantity: z.number().int().positive() })).min(1),
   }),
-  { personalData: true },
+  { personalData: true, senders: ['order'] },
 );
 
 /**
@@ -32,6 +33,7 @@ export const CreateShipment = defineCommand(
 export const CancelShipment = defineCommand(
   'shipping.cancel-shipment',
   z.object({ orderId: z.uuid(), reason: z.string() }),
+  { senders: ['order'] },
 );
 export const CANCEL_SHIPMENT_QUEUE = 'shipping.cancel-shipment';
 
@@ -39,30 +41,37 @@ export const CANCEL_SHIPMENT_QUEUE = 'shipping.cancel-shipment';
 export const CourierDispatch = defineCommand(
   'shipping.courier-dispatch',
   z.object({ shipmentId: z.uuid() }),
+  { senders: ['shipping'] },
 );
 export const CourierDeliver = defineCommand(
   'shipping.courier-deliver',
   z.object({ shipmentId: z.uuid() }),
+  { senders: ['shipping'] },
 );
 
 export const ShipmentCreated = defineEvent(
   'shipment.created',
   z.object({ orderId: z.uuid(), shipmentId: z.uuid() }),
+  { senders: ['shipping'] },
 );
 export const ShipmentFailed = defineEvent(
   'shipment.failed',
   z.object({ orderId: z.uuid(), reason: z.string() }),
+  { senders: ['shipping'] },
 );
 /** Identifier-only: who needs more asks, or kept it from earlier events. */
 export const ShipmentDispatched = defineEvent(
   'shipment.dispatched',
   z.object({ orderId: z.uuid(), shipmentId: z.uuid(), trackingNumber: z.string() }),
+  { senders: ['shipping'] },
 );
 export const ShipmentDelivered = defineEvent(
   'shipment.delivered',
   z.object({ orderId: z.uuid(), shipmentId: z.uuid() }),
+  { senders: ['shipping'] },
 );
 export const ShipmentCancelled = defineEvent(
   'shipment.cancelled',
   z.object({ orderId: z.uuid(), shipmentId: z.uuid() }),
+  { senders: ['shipping'] },
 );

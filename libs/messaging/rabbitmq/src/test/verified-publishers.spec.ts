@@ -17,7 +17,7 @@ import {
 } from '@shopbus/testing';
 import { DeadLetterQueues } from '../lib/dead-letters/dead-letter-queues';
 import { RabbitMqTransport } from '../lib/rabbitmq-transport';
-import { ThingHappened } from './test-contracts';
+import { DoThing, ThingHappened } from './test-contracts';
 
 /**
  * Who published a message, as the broker validated it, against what its envelope says: real
@@ -72,12 +72,20 @@ describe('verified publishers', () => {
     await vhost?.delete();
   });
 
-  /** The receiver's endpoint, believing sources only as the broker validated them. */
+  /**
+   * The receiver's endpoint, believing sources only as the broker validated them; a
+   * `test.do-thing` command only from the operator's tools' source, `planner`.
+   */
   const receive = async (queue: string, attempts = { failFirst: 0 }) => {
     const bus = new MessageBus(await transportOf(users.receiver), {
       source: users.receiver,
       logger: silentLogger,
-      middleware: [verifiedPublishers({ trusted: [users.operator] })],
+      middleware: [
+        verifiedPublishers({
+          trusted: [users.operator],
+          senders: (type) => (type === DoThing.type ? ['planner'] : undefined),
+        }),
+      ],
       recoverability: { immediateAttempts: 1, redeliveryDelaysMs: [100] },
     });
     const handled = new Countdown<MessageEnvelope<unknown>>();
@@ -89,6 +97,7 @@ describe('verified publishers', () => {
           if (failures++ < attempts.failFirst) throw new Error('not yet');
           handled.record(envelope);
         }),
+        handlerFor(DoThing, async (_, { envelope }) => handled.record(envelope)),
       ],
     });
     return { bus, handled };
@@ -125,6 +134,26 @@ describe('verified publishers', () => {
     const [dead] = (await dlq.list(queue)).messages;
     expect(dead.reason).toBe(
       `"test.thing-happened" says it comes from "${users.receiver}", but broker user "${users.sender}" published it`,
+    );
+    expect(handled.seen).toEqual([]);
+  });
+
+  it('dead-letters a command its verified sender may not send, put straight into the queue', async () => {
+    const queue = `${users.receiver}.commanded`;
+    const { bus, handled } = await receive(queue);
+    const sender = new MessageBus(await transportOf(users.sender), {
+      source: users.sender,
+      logger: silentLogger,
+    });
+
+    // In its own name, through the default exchange: the broker lets it through.
+    await sender.send(DoThing, { n: 5 }, { queue });
+
+    const dlq = bus.transport.deadLetterQueues();
+    await until(async () => (await dlq.list(queue)).total === 1, 'the command dead-lettered');
+    const [dead] = (await dlq.list(queue)).messages;
+    expect(dead.reason).toBe(
+      `"test.do-thing" may be sent only by planner, not by "${users.sender}"`,
     );
     expect(handled.seen).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { shopContracts, shopExchanges } from '@shopbus/contracts';
 import {
   EncryptingTransport,
   personalDataTypes,
+  sendersOf,
   verifiedPublishers,
   type Clock,
   type OutgoingMessage,
@@ -84,9 +85,15 @@ export function shopMessaging(
         })
       : transport,
     clock: options.clock,
-    // Where each service has its own broker user: a message's source must be its publisher.
+    // Where each service has its own broker user: a message's source must be its publisher,
+    // and one the message's contract allows to send it.
     middleware: config.verifyPublishers
-      ? [verifiedPublishers({ trusted: config.trustedPublishers })]
+      ? [
+          verifiedPublishers({
+            trusted: config.trustedPublishers,
+            senders: sendersOf(shopContracts),
+          }),
+        ]
       : [],
     recoverability: {
       publishFaultEvents: true,

@@ -31,6 +31,16 @@ export class OutgoingMessages {
     readonly declared: readonly OutgoingMessage[],
   ) {
     this.types = new Set(declared.map((message) => contractOf(message).type));
+    const foreign = declared
+      .map(contractOf)
+      .filter((contract) => contract.senders && !contract.senders.includes(service));
+    if (foreign.length > 0) {
+      throw new Error(
+        `${service} declares that it sends ${foreign
+          .map((c) => `"${c.type}" (sent only by ${c.senders?.join(', ')})`)
+          .join(', ')}: receivers would refuse it`,
+      );
+    }
   }
 
   assertDeclared(contract: AnyContract): void {

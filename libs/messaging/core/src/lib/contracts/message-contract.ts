@@ -30,6 +30,12 @@ export interface MessageContract<
    * travels encrypted (EncryptingTransport). Default false.
    */
   readonly personalData?: boolean;
+  /**
+   * The sources (services) that may publish or send it. A receiver that verifies publishers
+   * (`verifiedPublishers`) refuses it from any other, and a bus whose source is not listed
+   * refuses to declare it among its outgoing messages. Default: anyone.
+   */
+  readonly senders?: readonly string[];
 }
 
 export type EventContract<S extends z.ZodType = z.ZodType> = MessageContract<'event', S>;
@@ -58,6 +64,7 @@ export const MAX_MESSAGE_TYPE_LENGTH = MAX_ROUTING_KEY_BYTES - '.faulted'.length
 interface ContractOptions {
   version?: number;
   personalData?: boolean;
+  senders?: readonly string[];
 }
 
 function contractOf<K extends MessageKind, S extends z.ZodType>(
@@ -78,7 +85,17 @@ function contractOf<K extends MessageKind, S extends z.ZodType>(
   if (!Number.isInteger(version) || version < 1) {
     throw new Error(`Message type "${type}" has version ${version}; versions are integers >= 1`);
   }
-  return { kind, type, version, schema, ...(options.personalData && { personalData: true }) };
+  if (options.senders?.length === 0) {
+    throw new Error(`Message type "${type}" names no senders; omit the option to allow any`);
+  }
+  return {
+    kind,
+    type,
+    version,
+    schema,
+    ...(options.personalData && { personalData: true }),
+    ...(options.senders && { senders: Object.freeze([...options.senders]) }),
+  };
 }
 
 export function defineEvent<S extends z.ZodType>(
