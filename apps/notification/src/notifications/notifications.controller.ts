@@ -6,6 +6,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { OperatorRoute } from '@shopbus/platform';
 import { isEmail } from 'class-validator';
 import { NotificationPrisma } from '../notification-prisma.service';
 
@@ -20,7 +21,12 @@ export class NotificationView {
   @ApiProperty() deliveredAt!: string;
 }
 
+/**
+ * The notifications sent to an address (what a mail provider's log would show): subjects and
+ * bodies name the customer's orders, so for operators only, as the audit log is.
+ */
 @ApiTags('notifications')
+@OperatorRoute('read')
 @Controller('notifications')
 export class NotificationsController {
   constructor(private readonly prisma: NotificationPrisma) {}

@@ -48,7 +48,12 @@ describe('the notification service, on the harness', () => {
   /** The audit log is an operator route. */
   const audit = (url: string) => api.get(url).set('Authorization', asOperator('read'));
   const notificationsOf = async (email: string) =>
-    (await api.get(`/notifications?email=${encodeURIComponent(email)}`).expect(200)).body;
+    (
+      await api
+        .get(`/notifications?email=${encodeURIComponent(email)}`)
+        .set('Authorization', asOperator('read'))
+        .expect(200)
+    ).body;
 
   it('tells the customer of their order, and of its dispatch through the contact kept from order.placed', async () => {
     const orderId = randomUUID();
@@ -183,11 +188,12 @@ describe('the notification service, on the harness', () => {
   });
 
   it('answers 400 saying what is missing', async () => {
-    expect((await api.get('/notifications').expect(400)).body.message).toBe(
+    expect((await audit('/notifications').expect(400)).body.message).toBe(
       'email must be an email address',
     );
     expect((await audit('/audit').expect(400)).body.message).toBe('correlationId is required');
-    // The audit log holds personal data: operators only.
+    // The audit log and the notifications sent hold personal data: operators only.
     await api.get(`/audit?correlationId=${randomUUID()}`).expect(401);
+    await api.get('/notifications?email=ada@example.com').expect(401);
   });
 });
