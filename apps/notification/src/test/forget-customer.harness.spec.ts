@@ -1,18 +1,12 @@
-import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { OrderPlaced, OrderShipped, ShipmentDispatched } from '@shopbus/contracts';
 import { MessageKeyRing } from '@shopbus/messaging-core';
 import type { MessagingHarness } from '@shopbus/messaging-in-memory';
-import {
-  asOperator,
-  startServiceOnHarness,
-  startShopHarness,
-  type ServiceOnHarness,
-} from '@shopbus/platform/testing';
-import { NotificationModule } from '../app.module';
+import { asOperator, startShopHarness, type ServiceOnHarness } from '@shopbus/platform/testing';
 import { CustomerKeys, customerRefOf } from '../audit/customer-keys';
-import { loadNotificationConfig, type NotificationConfig } from '../config';
+import type { NotificationConfig } from '../config';
+import { startNotificationOnHarness } from './notification-on-harness';
 import { NotificationPrisma } from '../notification-prisma.service';
 
 /**
@@ -27,14 +21,7 @@ describe('the audit log forgets a customer', () => {
 
   beforeEach(async () => {
     harness = await startShopHarness();
-    notification = await startServiceOnHarness({
-      harness,
-      name: 'notification',
-      migrations: path.join(__dirname, '../../prisma/migrations'),
-      databaseUrlVariable: 'NOTIFICATION_DATABASE_URL',
-      loadConfig: loadNotificationConfig,
-      module: (config, onHarness) => NotificationModule.forRoot(config, onHarness),
-    });
+    notification = await startNotificationOnHarness(harness);
     api = request(notification.http as never);
     prisma = notification.app.get(NotificationPrisma);
   });

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import {
@@ -9,14 +8,9 @@ import {
   ShipmentDispatched,
 } from '@shopbus/contracts';
 import type { MessagingHarness } from '@shopbus/messaging-in-memory';
-import {
-  asOperator,
-  startServiceOnHarness,
-  startShopHarness,
-  type ServiceOnHarness,
-} from '@shopbus/platform/testing';
-import { NotificationModule } from '../app.module';
-import { loadNotificationConfig, type NotificationConfig } from '../config';
+import { asOperator, startShopHarness, type ServiceOnHarness } from '@shopbus/platform/testing';
+import type { NotificationConfig } from '../config';
+import { startNotificationOnHarness } from './notification-on-harness';
 
 /**
  * The notification service's handlers, routing and audit log on the messaging harness: its real
@@ -30,14 +24,7 @@ describe('the notification service, on the harness', () => {
 
   beforeEach(async () => {
     harness = await startShopHarness();
-    notification = await startServiceOnHarness({
-      harness,
-      name: 'notification',
-      migrations: path.join(__dirname, '../../prisma/migrations'),
-      databaseUrlVariable: 'NOTIFICATION_DATABASE_URL',
-      loadConfig: loadNotificationConfig,
-      module: (config, onHarness) => NotificationModule.forRoot(config, onHarness),
-    });
+    notification = await startNotificationOnHarness(harness);
     api = request(notification.http as never);
   });
   afterEach(async () => {
