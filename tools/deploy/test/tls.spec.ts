@@ -134,6 +134,44 @@ describe('TLS to the broker and the database, with the development CA', () => {
     );
   });
 
+  it('presents a client certificate to a broker that asks for one, and is refused without', async () => {
+    const asking = await startTlsListener({
+      cert: readFileSync(path.join(dir, 'server.crt')),
+      key: readFileSync(path.join(dir, 'server.key')),
+      target: {
+        host: new URL(rabbitmqUrl()).hostname,
+        port: Number(new URL(rabbitmqUrl()).port || 5672),
+      },
+      protocol: 'amqp',
+      clientCa: ca,
+    });
+    const url = new URL(amqpsUrl('localhost'));
+    url.port = String(asking.port);
+    const withCert = (tls: { ca: string; cert?: Buffer; key?: Buffer }) => {
+      const created = new RabbitMqTransport({
+        url: url.toString(),
+        tls,
+        ...uniqueExchanges(),
+        logger: silentLogger,
+        reconnect: { initialMaxRetries: 0 },
+      });
+      transports.push(created);
+      return created.start();
+    };
+    try {
+      await expect(withCert({ ca })).rejects.toThrow(/alert certificate required/);
+      // The server's certificate is also good for client authentication (extendedKeyUsage).
+      await withCert({
+        ca,
+        cert: readFileSync(path.join(dir, 'server.crt')),
+        key: readFileSync(path.join(dir, 'server.key')),
+      });
+      expect(asking.handshakes).toBe(2);
+    } finally {
+      await asking.close();
+    }
+  });
+
   it('TLS settings with a plain amqp:// URL stop the transport at once', () => {
     expect(
       () => new RabbitMqTransport({ url: rabbitmqUrl(), tls: { ca }, logger: silentLogger }),

@@ -26,6 +26,8 @@ export interface TlsListenerOptions {
    * first, as a server with `ssl = on` does, then TLS.
    */
   protocol: 'amqp' | 'postgres';
+  /** Ask every client for a certificate signed by this authority, and refuse one without. */
+  clientCa?: string | Buffer;
 }
 
 /** Postgres's SSLRequest: length 8, then the request code 80877103. */
@@ -44,7 +46,16 @@ export async function startTlsListener(options: TlsListenerOptions): Promise<Tls
     raw.on('close', () => sockets.delete(raw));
     raw.on('error', () => raw.destroy());
     const secure = () => {
-      const tls = new TLSSocket(raw, { isServer: true, cert: options.cert, key: options.key });
+      const tls = new TLSSocket(raw, {
+        isServer: true,
+        cert: options.cert,
+        key: options.key,
+        ...(options.clientCa && {
+          requestCert: true,
+          rejectUnauthorized: true,
+          ca: options.clientCa,
+        }),
+      });
       tls.on('error', () => raw.destroy());
       tls.on('secure', () => {
         handshakes += 1;
