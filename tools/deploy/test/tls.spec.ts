@@ -111,6 +111,8 @@ describe('TLS to the broker and the database, with the development CA', () => {
       const handled = new Countdown<number>();
       await bus.subscribe({
         queue,
+        // No retry queues to leave behind: the run deletes the queue and its dead-letter queue.
+        recoverability: { redeliveryDelaysMs: [] },
         handlers: [handlerFor(TlsChecked, async ({ n }) => handled.record(n))],
       });
       await bus.publish(TlsChecked, { n: 7 });

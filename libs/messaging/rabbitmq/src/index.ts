@@ -1,6 +1,7 @@
 export * from './lib/rabbitmq-transport';
 export * from './lib/rabbitmq-transport.options';
 export * from './lib/connection/broker-tls';
+export * from './lib/connection/broker-addresses';
 export * from './lib/topology/topology';
 export * from './lib/topology/declare-topology';
 export * from './lib/topology/topology-mismatch.error';

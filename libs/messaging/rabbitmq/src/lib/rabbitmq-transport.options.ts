@@ -1,4 +1,5 @@
 import type { MessagingLogger } from '@shopbus/messaging-core';
+import type { AddressOrder } from './connection/broker-addresses';
 import type { BrokerTls } from './connection/broker-tls';
 import type { QueueKind, Topology } from './topology/topology';
 import type { TopologyMode } from './topology/topology-mode';
@@ -18,8 +19,14 @@ export interface ReconnectPolicy {
 }
 
 export interface RabbitMqTransportOptions {
-  /** e.g. amqp://guest:guest@127.0.0.1:5672, or amqps://…:5671 over TLS */
-  url: string;
+  /**
+   * e.g. amqp://guest:guest@127.0.0.1:5672, or amqps://…:5671 over TLS; or the nodes of a
+   * cluster, each logging in as the same user: a failed attempt or a lost connection moves to
+   * the next.
+   */
+  url: string | readonly string[];
+  /** With several URLs: try them as listed (default) or shuffled, so services spread over nodes. */
+  addressOrder?: AddressOrder;
   /** With an amqps:// URL: the authority the broker's certificate is verified by, a client certificate. */
   tls?: BrokerTls;
   /** Shown in the management UI's connection list. Default 'shopbus'. */

@@ -59,7 +59,7 @@ export class RabbitMqTransport implements Transport {
     this.eventsExchange = options.eventsExchange ?? 'messaging.events';
     this.commandsExchange = options.commandsExchange ?? 'messaging.commands';
     this.deadLetterExchange = options.deadLetterExchange ?? 'messaging.dead-letter';
-    this.brokerUser = brokerUserOf(options.url);
+    this.brokerUser = brokerUserOf(typeof options.url === 'string' ? options.url : options.url[0]);
     this.topologyMode = options.topologyMode ?? 'declare';
     // Both publishing channels repair the topology when they find an exchange of it gone.
     const repair = (error: Error) => this.repairTopologyAfter(error);
@@ -71,6 +71,7 @@ export class RabbitMqTransport implements Transport {
     ) =>
       new BrokerConnection({
         url: options.url,
+        addressOrder: options.addressOrder,
         name: `${options.connectionName ?? 'shopbus'} (${role})`,
         heartbeatSeconds: options.heartbeatSeconds ?? 10,
         tls: options.tls,

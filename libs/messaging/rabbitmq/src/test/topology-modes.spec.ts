@@ -48,7 +48,7 @@ describe('topology modes: declared by an administrator, verified by the service'
   };
   const endpoint = (onHandled: () => void) => ({
     queue,
-    redeliveryDelaysMs: [1000],
+    recoverability: { redeliveryDelaysMs: [1000] },
     handlers: [handlerFor(ThingHappened, async () => onHandled())],
   });
 

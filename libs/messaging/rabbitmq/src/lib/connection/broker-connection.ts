@@ -1,10 +1,13 @@
 import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import { TransportDisconnectedError, type MessagingLogger } from '@shopbus/messaging-core';
 import type { ReconnectPolicy } from '../rabbitmq-transport.options';
+import { BrokerAddresses, type AddressOrder } from './broker-addresses';
 import { tlsSocketOptions, type BrokerTls } from './broker-tls';
 
 export interface BrokerConnectionOptions {
-  url: string;
+  /** One broker, or the nodes of a cluster (see BrokerAddresses). */
+  url: string | readonly string[];
+  addressOrder?: AddressOrder;
   /** Shown in the management UI's connection list. */
   name: string;
   heartbeatSeconds: number;
@@ -22,7 +25,8 @@ export interface BrokerConnectionOptions {
 /**
  * One AMQP connection with amqplib's recovery: reconnected with backoff when lost, set up again
  * (`setUp`) each time before it counts as up, and watched for the broker blocking it (a memory
- * or disk alarm blocks every connection that publishes).
+ * or disk alarm blocks every connection that publishes). Given a cluster's nodes, each failed
+ * attempt and each lost connection moves it to the next node.
  */
 export class BrokerConnection {
   private recovering?: RecoveringChannelModel;
@@ -30,10 +34,16 @@ export class BrokerConnection {
   private blockedReason?: string;
 
   private readonly socketOptions: Record<string, unknown>;
+  private readonly addresses: BrokerAddresses;
 
   constructor(private readonly options: BrokerConnectionOptions) {
+    this.addresses = new BrokerAddresses(
+      options.url,
+      options.heartbeatSeconds,
+      options.addressOrder ?? 'in-order',
+    );
     // Checked here, so that TLS settings for a plain URL stop the transport as it is made.
-    this.socketOptions = tlsSocketOptions(options.url, options.tls);
+    this.socketOptions = tlsSocketOptions(this.addresses.urls[0], options.tls);
   }
 
   /** The connection while it is up and set up. */
@@ -62,8 +72,10 @@ export class BrokerConnection {
    */
   async open(): Promise<void> {
     const { reconnect: policy, logger, name } = this.options;
+    const addresses = this.addresses;
     const recovering = await connect(
-      withHeartbeat(this.options.url, this.options.heartbeatSeconds),
+      // Read afresh at every attempt: `addresses.advance()` moves the next one to another node.
+      addresses.target,
       {
         ...this.socketOptions,
         clientProperties: { connection_name: name },
@@ -90,14 +102,19 @@ export class BrokerConnection {
         this.blockedReason = undefined;
         logger.info('the broker unblocked publishing', { connection: name });
       });
-      logger.info('connected to RabbitMQ', { connection: name });
+      logger.info('connected to RabbitMQ', { connection: name, node: addresses.current });
       this.options.onUp?.(model);
     });
     recovering.on('disconnect', (error: Error) => {
       this.model = undefined;
       this.options.onDown?.();
+      const lost = addresses.current;
+      // The node that dropped us may be going down: the next attempt goes to another one.
+      addresses.advance();
       logger.warn('lost the RabbitMQ connection; reconnecting', {
         connection: name,
+        node: lost,
+        next: addresses.current,
         error: error.message,
       });
     });
@@ -115,6 +132,7 @@ export class BrokerConnection {
 
     const fatal = new Promise<never>((_, reject) =>
       recovering.on('connect-failed', (error: Error & { retryable?: boolean }) => {
+        addresses.advance();
         if (error.retryable === false) {
           void recovering.close();
           reject(error);
@@ -128,11 +146,4 @@ export class BrokerConnection {
     await this.recovering?.close().catch(() => undefined);
     this.model = undefined;
   }
-}
-
-/** amqplib takes the heartbeat from the URL; an explicit `?heartbeat=` in it wins. */
-function withHeartbeat(url: string, seconds: number): string {
-  const parsed = new URL(url);
-  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds));
-  return parsed.toString();
 }
