@@ -74,7 +74,7 @@ export function serviceInfrastructure(
     }),
     AsyncApiModule.forRoot({
       name: config.serviceName,
-      brokerHost: brokerHostOf(config.rabbitmqUrl),
+      brokerHost: brokerHostOf(config.rabbitmqUrls[0]),
     }),
     ServiceHealthModule.forRoot(database.ping, { outboxStallAfterMs: config.outboxStallAfterMs }),
   ];

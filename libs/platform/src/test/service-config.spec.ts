@@ -74,4 +74,14 @@ describe('a service’s security settings', () => {
     const withDatabase = { PROBE_DATABASE_URL: 'postgresql://localhost/probe', ...env };
     expect(() => loadServiceConfig(manifest, withDatabase)).toThrow(message);
   });
+
+  it('reads a cluster’s nodes from RABBITMQ_URL, comma-separated, and the shop’s quorum default', () => {
+    const config = loadServiceConfig(manifest, {
+      PROBE_DATABASE_URL: 'postgresql://localhost/probe',
+      RABBITMQ_URL: 'amqp://u:p@n1:5672, amqp://u:p@n2:5672',
+    });
+    expect(config.rabbitmqUrls).toEqual(['amqp://u:p@n1:5672', 'amqp://u:p@n2:5672']);
+    expect(config.rabbitmqAddressOrder).toBe('shuffled');
+    expect(config.queueKind).toBe('quorum');
+  });
 });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { MessageKeyRing } from '@shopbus/messaging-core';
-import { topologyModes, type BrokerTls, type TopologyMode } from '@shopbus/messaging-rabbitmq';
+import {
+  topologyModes,
+  type BrokerTls,
+  type QueueKind,
+  type TopologyMode,
+} from '@shopbus/messaging-rabbitmq';
 import { databaseUrlOf, type ServiceManifest } from '@shopbus/service-manifest';
 import { z } from 'zod';
 import { parseOperatorTokens, parsePublicRoutes } from '../operators/operators';
@@ -16,7 +21,13 @@ export interface ServiceConfig {
   manifest: ServiceManifest;
   port: number;
   databaseUrl: string;
-  rabbitmqUrl: string;
+  /**
+   * The broker (`RABBITMQ_URL`), or the nodes of a cluster, comma-separated: a failed attempt
+   * or a lost connection moves to the next (`RABBITMQ_ADDRESS_ORDER=in-order|shuffled`,
+   * default shuffled, so that a service's replicas spread over the nodes).
+   */
+  rabbitmqUrls: readonly string[];
+  rabbitmqAddressOrder: 'in-order' | 'shuffled';
   /**
    * For an amqps:// URL: the PEM files of the authority the broker's certificate is verified by
    * (`RABBITMQ_CA_FILE`; else the system's roots) and of a client certificate
@@ -29,6 +40,12 @@ export interface ServiceConfig {
    * permission), or `declare-only` (the administrator's run: declare, then exit).
    */
   brokerTopology: TopologyMode;
+  /**
+   * The kind of the endpoints' queues, their retry and dead-letter queues (`QUEUE_TYPE`):
+   * `quorum` (default: replicated, at-least-once dead-lettering, a delivery limit as backstop)
+   * or `classic`. A queue that exists as the other kind stops the service at start, named.
+   */
+  queueKind: QueueKind;
   /** Prefix of the shop's exchanges (`shop` → `shop.events`, …); tests use their own. */
   exchangePrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -65,11 +82,17 @@ export interface ServiceConfig {
 
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  RABBITMQ_URL: z
+    .string()
+    .default('amqp://guest:guest@127.0.0.1:5672')
+    .transform((text) => text.split(',').map((url) => url.trim()))
+    .pipe(z.array(z.url({ protocol: /^amqps?$/, error: 'an amqp:// or amqps:// URL' })).min(1)),
+  RABBITMQ_ADDRESS_ORDER: z.enum(['in-order', 'shuffled']).default('shuffled'),
   EXCHANGE_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9.-]*$/)
     .default('shop'),
+  QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   BROKER_TOPOLOGY: z.enum(topologyModes as [TopologyMode, ...TopologyMode[]]).default('declare'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -88,9 +111,11 @@ export function loadServiceConfig(
     manifest,
     port: parsed.data.PORT ?? manifest.port,
     databaseUrl: databaseUrlOf(manifest, env),
-    rabbitmqUrl: parsed.data.RABBITMQ_URL,
+    rabbitmqUrls: parsed.data.RABBITMQ_URL,
+    rabbitmqAddressOrder: parsed.data.RABBITMQ_ADDRESS_ORDER,
     rabbitmqTls: brokerTlsFrom(env),
     brokerTopology: parsed.data.BROKER_TOPOLOGY,
+    queueKind: parsed.data.QUEUE_TYPE,
     exchangePrefix: parsed.data.EXCHANGE_PREFIX,
     logLevel: parsed.data.LOG_LEVEL,
     outboxPollIntervalMs: durationFromEnv(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),

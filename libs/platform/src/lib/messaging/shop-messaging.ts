@@ -66,10 +66,12 @@ export function shopMessaging(
   const transport =
     options.transport?.(shop) ??
     new RabbitMqTransport({
-      url: config.rabbitmqUrl,
+      url: config.rabbitmqUrls,
+      addressOrder: config.rabbitmqAddressOrder,
       tls: config.rabbitmqTls,
       connectionName: config.serviceName,
       topologyMode: config.brokerTopology,
+      queueKind: config.queueKind,
       ...shop,
       // Operators' replays keep the first publisher (see verifyPublishers).
       trustedRelays: config.trustedPublishers,

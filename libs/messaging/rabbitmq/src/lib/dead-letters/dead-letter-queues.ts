@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { naming } from '../topology/naming';
 import type {
@@ -12,6 +13,9 @@ import { tlsSocketOptions, type BrokerTls } from '../connection/broker-tls';
 import { replayProperties } from './replay-headers';
 
 const REPLAY_BATCH = 100;
+/** How long a listing or replay waits for the messages it took to be counted in the queue again. */
+const RETURN_WAIT_MS = 2000;
+const RETURN_POLL_MS = 10;
 
 /**
  * Operations on an endpoint's dead-letter queue, addressed by the endpoint's queue name
@@ -46,12 +50,15 @@ export class DeadLetterQueues implements DeadLetterOperations {
 
   async list(queue: string, options: { limit?: number } = {}): Promise<DeadLetterListing> {
     const limit = options.limit ?? 100;
-    return this.withChannel(async (channel) => {
-      const total = await messageCount(channel, naming.deadLetterQueue(queue));
-      const taken = await takeUpTo(channel, naming.deadLetterQueue(queue), Math.min(limit, total));
+    const dlq = naming.deadLetterQueue(queue);
+    const listing = await this.withChannel(async (channel) => {
+      const total = await messageCount(channel, dlq);
+      const taken = await takeUpTo(channel, dlq, Math.min(limit, total));
       // Closing the channel (in withChannel) returns every taken message to the queue.
       return { total, messages: taken.map(describeDeadLetter) };
     });
+    await this.untilReady(dlq, listing.total);
+    return listing;
   }
 
   async replay(queue: string, options: ReplayOptions = {}): Promise<ReplayResult> {
@@ -83,10 +90,10 @@ export class DeadLetterQueues implements DeadLetterOperations {
         if (wanted && done.length + batch.length === wanted.size) break;
       }
       await settleBatch();
-      return done;
+      return { done, present };
     });
-    const remaining = await this.withChannel((channel) => messageCount(channel, dlq));
-    return { replayed, remaining };
+    const remaining = await this.untilReady(dlq, replayed.present - replayed.done.length);
+    return { replayed: replayed.done, remaining };
   }
 
   /** Deletes every message in `<queue>.dlq`; resolves with how many there were. */
@@ -100,6 +107,24 @@ export class DeadLetterQueues implements DeadLetterOperations {
 
   async close(): Promise<void> {
     if (this.ownsConnection) await this.connection.close();
+  }
+
+  /**
+   * Resolves with the queue's count of ready messages once it is back to at least `expected`
+   * (or after RETURN_WAIT_MS, with what it is then). Messages taken without an ack return to the
+   * queue when their channel closes; a quorum queue applies that through its log after the
+   * close is confirmed, so a count read at once may still miss them, and a replay or list that
+   * follows would see fewer messages than there are.
+   */
+  private async untilReady(queue: string, expected: number): Promise<number> {
+    const deadline = Date.now() + RETURN_WAIT_MS;
+    return this.withChannel(async (channel) => {
+      for (;;) {
+        const count = await messageCount(channel, queue);
+        if (count >= expected || Date.now() >= deadline) return count;
+        await setTimeout(RETURN_POLL_MS);
+      }
+    });
   }
 
   private async withChannel<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {

@@ -12,6 +12,14 @@ export function queueAssertOptions(queue: QueueDeclaration): Options.AssertQueue
   }
   if (queue.messageTtlMs !== undefined) args['x-message-ttl'] = queue.messageTtlMs;
   if (queue.expiresMs !== undefined) args['x-expires'] = queue.expiresMs;
+  if (kind === 'quorum' && queue.deadLetterExchange !== undefined) {
+    const strategy = queue.deadLetterStrategy ?? 'at-least-once';
+    args['x-dead-letter-strategy'] = strategy;
+    // At-least-once dead-lettering needs it: a full queue refuses publishes instead of dropping
+    // its oldest messages (no length limit is set, so only a broker alarm or a limit set by
+    // policy makes it refuse, and publishers then get a nack).
+    if (strategy === 'at-least-once') args['x-overflow'] = 'reject-publish';
+  }
   if (queue.deliveryLimit !== undefined) {
     if (kind !== 'quorum')
       throw new Error(`Queue "${queue.name}": deliveryLimit needs a quorum queue`);

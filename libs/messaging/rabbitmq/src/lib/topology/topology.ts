@@ -28,6 +28,13 @@ export interface QueueDeclaration {
   readonly deadLetterExchange?: string;
   /** ...with this routing key instead of their own. */
   readonly deadLetterRoutingKey?: string;
+  /**
+   * Quorum queues with a dead-letter exchange only: `at-least-once` keeps a dead-lettered
+   * message in this queue until the target queue has confirmed it (no loss when a node fails
+   * mid-way; RabbitMQ 3.10+, needs `x-overflow: reject-publish`, which this sets), where
+   * `at-most-once` (RabbitMQ's default) may drop it. Default at-least-once.
+   */
+  readonly deadLetterStrategy?: 'at-least-once' | 'at-most-once';
   /** Messages expire after this long in the queue (then are dead-lettered, if set). */
   readonly messageTtlMs?: number;
   /** Quorum queues only: dead-letter a message after this many redeliveries. */
