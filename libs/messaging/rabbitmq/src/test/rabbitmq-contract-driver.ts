@@ -3,7 +3,6 @@ import { silentLogger } from '@shopbus/messaging-core';
 import {
   BrokerAdmin,
   rabbitmqUrl,
-  transportContract,
   uniqueExchanges,
   uniqueName,
   type TransportContractDriver,
