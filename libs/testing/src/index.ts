@@ -8,3 +8,4 @@ export * from './lib/test-vhost';
 export * from './lib/transport-contract/transport-contract';
 export * from './lib/transport-contract/contract-driver';
 export * from './lib/tls-listener';
+export * from './lib/local-rabbit-cluster';

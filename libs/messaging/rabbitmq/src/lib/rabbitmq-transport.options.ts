@@ -6,7 +6,11 @@ import type { TopologyMode } from './topology/topology-mode';
 
 /** Reconnection backoff: exponential with jitter, as amqplib's recovery implements it. */
 export interface ReconnectPolicy {
-  /** First delay after a lost connection. Default 200 ms. */
+  /**
+   * First delay after a lost connection. Default 200 ms with one broker address, 1500 ms with
+   * several (a cluster): long enough for the cluster to elect new leaders for the lost node's
+   * quorum queues, which a channel opened sooner does not find until that node is back.
+   */
   initialDelayMs?: number;
   /** Longest delay between attempts. Default 5000 ms. */
   maxDelayMs?: number;
@@ -61,8 +65,12 @@ export interface RabbitMqTransportOptions {
   /** Kind of the queues declared for endpoints. Default 'classic'. */
   queueKind?: QueueKind;
   /**
-   * Quorum endpoint queues only: the broker dead-letters a message after this many redeliveries,
-   * a backstop should a consumer crash on a message again and again before the policies run. Default 20.
+   * Quorum endpoint queues only: the broker dead-letters a message redelivered this often (a
+   * backstop should a consumer crash on a message again and again before the policies run), as
+   * the queue argument `x-delivery-limit`. Default none: prefer a `delivery-limit` policy. On
+   * RabbitMQ 3.10 a quorum queue declared with the argument refused every publish while one of
+   * its members was down, even with a new leader elected (the cluster test saw it; with the same
+   * limit from a policy it took them), and a policy can be changed without redeclaring the queue.
    */
   deliveryLimit?: number;
   /** AMQP heartbeat: a dead peer is noticed within about twice this. Default 10 s. */

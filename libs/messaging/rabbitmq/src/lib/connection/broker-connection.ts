@@ -22,6 +22,15 @@ export interface BrokerConnectionOptions {
   onDown?(): void;
 }
 
+const SINGLE_RECONNECT_DELAY_MS = 200;
+/**
+ * With a cluster's nodes, the first reconnection waits this long: a channel opened on another
+ * node before the cluster has elected new leaders for the lost node's quorum queues stays bound
+ * to the dead leader until it returns (RabbitMQ 3.10: publishes refused, no deliveries, for as
+ * long as the node is down; the cluster test measured 8 s at 100 ms, 1.3 s at 1500 ms).
+ */
+const CLUSTER_RECONNECT_DELAY_MS = 1500;
+
 /**
  * One AMQP connection with amqplib's recovery: reconnected with backoff when lost, set up again
  * (`setUp`) each time before it counts as up, and watched for the broker blocking it (a memory
@@ -80,7 +89,9 @@ export class BrokerConnection {
         ...this.socketOptions,
         clientProperties: { connection_name: name },
         recovery: {
-          initialDelay: policy.initialDelayMs ?? 200,
+          initialDelay:
+            policy.initialDelayMs ??
+            (addresses.urls.length > 1 ? CLUSTER_RECONNECT_DELAY_MS : SINGLE_RECONNECT_DELAY_MS),
           maxDelay: policy.maxDelayMs ?? 5000,
           factor: policy.factor ?? 2,
           jitter: policy.jitter ?? 0.2,
