@@ -58,33 +58,10 @@ export function servicePermissions(manifest: ServiceManifest) {
   };
 }
 
-/** Deliveries of one message to an endpoint after which the broker dead-letters it. */
-export const SHOP_DELIVERY_LIMIT = 20;
-
-/**
- * The backstop for a consumer that crashes on a message again and again (the library's own
- * consumers requeue a message once at most): a `delivery-limit` policy on the services' endpoint
- * queues (`<service>.<name>`, not their `.retry.…` and `.dlq` queues: listing a dead-letter queue
- * returns its messages, which counts as a delivery). A policy, not the queue argument: on
- * RabbitMQ 3.10 the argument made a quorum queue refuse publishes while one of its members was
- * down (see RabbitMqTransportOptions.deliveryLimit).
- */
-export function shopDeliveryLimitPolicy(manifests: readonly ServiceManifest[]) {
-  const services = manifests.map((manifest) => escapeRegex(manifest.name)).join('|');
-  return {
-    vhost: '/',
-    name: 'shop-delivery-limit',
-    pattern: `^(${services})\\.[a-z0-9-]+$`,
-    'apply-to': 'queues',
-    definition: { 'delivery-limit': SHOP_DELIVERY_LIMIT },
-    priority: 0,
-  };
-}
-
 /**
  * The broker's definitions (`deploy/rabbitmq/definitions.json`, loaded at its start): the
  * administrator and one user per service with the passwords given, their permissions and topic
- * permissions, and the delivery-limit policy. Made by `npm run compose:setup` from `.env`; never committed.
+ * permissions. Made by `npm run compose:setup` from `.env`; never committed.
  */
 export function rabbitmqDefinitions(
   manifests: readonly ServiceManifest[],
@@ -103,7 +80,6 @@ export function rabbitmqDefinitions(
       { user: BROKER_ADMIN, vhost: '/', configure: '.*', write: '.*', read: '.*' },
       ...manifests.map(servicePermissions),
     ],
-    policies: [shopDeliveryLimitPolicy(manifests)],
     topic_permissions: manifests.map((manifest) => ({
       user: manifest.brokerUser,
       vhost: '/',

@@ -6,11 +6,7 @@ import {
 } from '../../generators/service/compose-service-block';
 import { cartManifest } from './cart-manifest.fixture';
 import { composeVariables, envExample } from '../compose-env';
-import {
-  rabbitmqDefinitions,
-  rabbitPasswordHash,
-  shopDeliveryLimitPolicy,
-} from '../rabbitmq-definitions';
+import { rabbitmqDefinitions, rabbitPasswordHash } from '../rabbitmq-definitions';
 import { parse } from 'yaml';
 
 const cart = cartManifest;
@@ -99,17 +95,5 @@ describe('deployment files from the manifests', () => {
     for (const name of names) expect(example).toContain(`\n${name}=\n`);
     const [first, second] = [1, 2].map(() => composeVariables([cart]).map((v) => v.make()));
     first.forEach((value, index) => expect(value).not.toBe(second[index]));
-  });
-
-  it('limits deliveries on the endpoint queues by policy, not on their retry and dead-letter queues', () => {
-    const policy = shopDeliveryLimitPolicy([cart, { ...cart, name: 'order' }]);
-    const pattern = new RegExp(policy.pattern);
-    expect(policy.definition).toEqual({ 'delivery-limit': 20 });
-    expect(['cart.check-abandonment', 'order.fulfilment'].every((q) => pattern.test(q))).toBe(true);
-    expect(
-      ['order.fulfilment.dlq', 'order.fulfilment.retry.1000ms', 'orders.x', 'shop.events'].some(
-        (q) => pattern.test(q),
-      ),
-    ).toBe(false);
   });
 });

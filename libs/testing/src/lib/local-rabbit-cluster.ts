@@ -93,11 +93,6 @@ export class LocalRabbitCluster {
     return node;
   }
 
-  /** Sets a policy on the cluster's default virtual host (`rabbitmqctl set_policy`). */
-  async setPolicy(name: string, pattern: string, definition: object): Promise<void> {
-    await this.ctl(this.nodes[0], 'set_policy', name, pattern, JSON.stringify(definition));
-  }
-
   /** Stops every node (whatever state it is in) and deletes their directories. */
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((node) => this.kill(node)));

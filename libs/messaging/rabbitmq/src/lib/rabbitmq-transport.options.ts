@@ -65,12 +65,8 @@ export interface RabbitMqTransportOptions {
   /** Kind of the queues declared for endpoints. Default 'classic'. */
   queueKind?: QueueKind;
   /**
-   * Quorum endpoint queues only: the broker dead-letters a message redelivered this often (a
-   * backstop should a consumer crash on a message again and again before the policies run), as
-   * the queue argument `x-delivery-limit`. Default none: prefer a `delivery-limit` policy. On
-   * RabbitMQ 3.10 a quorum queue declared with the argument refused every publish while one of
-   * its members was down, even with a new leader elected (the cluster test saw it; with the same
-   * limit from a policy it took them), and a policy can be changed without redeclaring the queue.
+   * Quorum endpoint queues only: the broker dead-letters a message after this many redeliveries,
+   * a backstop should a consumer crash on a message again and again before the policies run. Default 20.
    */
   deliveryLimit?: number;
   /** AMQP heartbeat: a dead peer is noticed within about twice this. Default 10 s. */

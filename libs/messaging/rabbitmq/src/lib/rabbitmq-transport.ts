@@ -240,7 +240,7 @@ export class RabbitMqTransport implements Transport {
       commandsExchange: this.commandsExchange,
       deadLetterExchange: this.deadLetterExchange,
       queueKind: this.options.queueKind ?? 'classic',
-      deliveryLimit: this.options.deliveryLimit,
+      deliveryLimit: this.options.deliveryLimit ?? 20,
     });
     const model = this.consuming.current;
     if (!model) {

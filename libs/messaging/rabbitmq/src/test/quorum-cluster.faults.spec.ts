@@ -20,8 +20,7 @@ const PACE_MS = 5;
 
 /**
  * Three RabbitMQ nodes on this machine (started for the suite, torn down after), an endpoint on a
- * quorum queue replicated over them (its leader on the first node, its delivery limit from a
- * policy, as the shop sets it), a steady publish/consume load through transports given every
+ * quorum queue replicated over them (its leader on the first node), a steady publish/consume load through transports given every
  * node's address, and the first node killed under load, then started again. The ledger: every
  * message the broker confirmed is consumed, none lost, and messages flow again while the killed
  * node is still down. Each run prints its ledger.
@@ -46,9 +45,6 @@ describe('a three-node cluster on quorum queues: the leader’s node killed unde
     const [leaderNode] = cluster.nodes;
     const exchanges = uniqueExchanges();
     const queue = uniqueName('ledger');
-    await cluster.setPolicy(`limit-${queue}`, `^${queue.replace(/\./g, '\\.')}$`, {
-      'delivery-limit': 20,
-    });
     const open = async (role: string, nodes: readonly ClusterNode[]) => {
       const transport = new RabbitMqTransport({
         url: nodes.map((node) => node.url),

@@ -9,7 +9,7 @@ export interface EndpointTopologyOptions {
   deadLetterExchange: string;
   queueKind: QueueKind;
   /** Quorum queues only: the broker dead-letters a message redelivered this often (a backstop). */
-  deliveryLimit?: number;
+  deliveryLimit: number;
 }
 
 /**
