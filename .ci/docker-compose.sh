@@ -73,7 +73,12 @@ echo "the shop was healthy $(seconds "$t") s after up"
 npm run demo:compose
 
 # The demo leaves one message in order.fulfilment.dlq (see the README): it must survive the
-# containers being removed and created again, volumes kept.
+# containers being removed and created again, volumes kept. The order service gives it up a few
+# seconds after the demo's last step (its own redeliveries): wait for it, a minute at most.
+for _ in $(seq 1 60); do
+  [ "$(dead_letters order.fulfilment.dlq)" -ge 1 ] 2>/dev/null && break
+  sleep 1
+done
 before=$(dead_letters order.fulfilment.dlq)
 echo "order.fulfilment.dlq holds ${before:-nothing} before down/up"
 [ "${before:-0}" -ge 1 ]

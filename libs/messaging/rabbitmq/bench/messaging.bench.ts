@@ -6,7 +6,10 @@
  * the median of BENCH_ROUNDS
  * rounds (default 3), the two contenders alternating so that drift hits both alike.
  *
- * RABBITMQ_URL selects the broker (default amqp://guest:guest@127.0.0.1:5672).
+ * RABBITMQ_URL selects the broker (default amqp://guest:guest@127.0.0.1:5672);
+ * BENCH_QUEUE_TYPE=quorum runs both contenders on quorum queues (the shop's default; the
+ * library's arguments: at-least-once dead-lettering, reject-publish, delivery limit 20) instead
+ * of classic ones.
  */
 import { connect, type ChannelModel, type Options } from 'amqplib';
 import { z } from 'zod';
@@ -20,9 +23,12 @@ import {
   silentLogger,
 } from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '../src/lib/rabbitmq-transport';
+import { queueAssertOptions } from '../src/lib/topology/queue-arguments';
+import type { QueueKind } from '../src/lib/topology/topology';
 import { median, paced, percentile, printTable, samplePayload, type Row } from '@shopbus/testing';
 
 const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const queueKind: QueueKind = process.env.BENCH_QUEUE_TYPE === 'quorum' ? 'quorum' : 'classic';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const PUBLISH_COUNT = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const WINDOW = 1000; // confirms awaited per batch of this many, for both contenders
@@ -40,14 +46,16 @@ const queue = (name: string) => `${run}.${name}`;
 async function declareQueue(connection: ChannelModel, name: string): Promise<void> {
   const channel = await connection.createChannel();
   // The same arguments the library declares for an endpoint queue, so both can use it.
-  await channel.assertQueue(name, {
-    durable: true,
-    arguments: {
-      'x-queue-type': 'classic',
-      'x-dead-letter-exchange': `${run}.dead-letter`,
-      'x-dead-letter-routing-key': name,
-    },
-  });
+  await channel.assertQueue(
+    name,
+    queueAssertOptions({
+      name,
+      kind: queueKind,
+      deadLetterExchange: `${run}.dead-letter`,
+      deadLetterRoutingKey: name,
+      deliveryLimit: queueKind === 'quorum' ? 20 : undefined,
+    }),
+  );
   await channel.purgeQueue(name);
   await channel.close();
 }
@@ -177,6 +185,7 @@ async function startBus(
     eventsExchange: `${run}.events`,
     commandsExchange: `${run}.commands`,
     deadLetterExchange: `${run}.dead-letter`,
+    queueKind,
     logger: silentLogger,
   });
   await transport.start();
@@ -343,7 +352,7 @@ async function main(): Promise<void> {
   });
   // Rows after the first: plain amqplib writes the same properties and headers as the library.
   printTable(
-    `Messaging benchmark: medians of ${rounds} rounds, ${PUBLISH_COUNT} messages of ~300 bytes, durable queue, persistent`,
+    `Messaging benchmark: medians of ${rounds} rounds, ${PUBLISH_COUNT} messages of ~300 bytes, durable ${queueKind} queue, persistent`,
     [
       row(`confirmed publish; plain sends a bare message (no ids, no headers)`, 'bare', 'msg/s'),
       row(
