@@ -7,7 +7,8 @@ name=ci-probe
 port=3099
 cleanup() {
   rm -rf "apps/$name"
-  git checkout -q -- docker-compose.yml .env.example
+  git checkout -q -- docker-compose.yml .env.example deploy/k8s
+  rm -f "deploy/k8s/$name.yaml"
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS shop_${name//-/_} WITH (FORCE)" || true
 }
 trap cleanup EXIT

@@ -5,20 +5,23 @@
  *
  *   .env.example   every secret docker compose reads from .env (a broker user and a Postgres
  *                  role per service, …), without values
+ *   deploy/k8s/    the shop on Kubernetes (kustomize), validated against the APIs' schemas
  *
  * The secrets themselves, the broker's definitions and the TLS certificates are made on each
  * machine by `npm run compose:setup` (tools/deploy/compose-setup.ts) and never committed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readServiceManifests } from '@shopbus/service-manifest';
 import { parse } from 'yaml';
 import { envExample } from './compose-env';
 import { composeDisagreements } from './compose-services';
+import { kubernetesManifests } from './kubernetes-manifests';
+import { validateKubernetesYaml } from './validate-kubernetes';
 
 const ROOT = path.join(__dirname, '../..');
 
-function main(mode: string | undefined): void {
+async function main(mode: string | undefined): Promise<void> {
   if (mode !== 'generate' && mode !== 'check') {
     console.error('usage: deploy-files generate|check');
     process.exit(2);
@@ -26,16 +29,19 @@ function main(mode: string | undefined): void {
   const manifests = readServiceManifests(ROOT);
   const files: Record<string, string> = {
     '.env.example': envExample(manifests),
+    ...kubernetesManifests(manifests),
   };
   const problems: string[] = [];
   for (const [file, content] of Object.entries(files)) {
     const target = path.join(ROOT, file);
     if (mode === 'generate') {
+      mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, content);
       console.log(`wrote ${file}`);
-    } else if (readFileSync(target, 'utf8') !== content) {
+    } else if (!existsSync(target) || readFileSync(target, 'utf8') !== content) {
       problems.push(`${file} differs from what the manifests give (npm run deploy:generate)`);
     }
+    if (file.endsWith('.yaml')) problems.push(...(await validateKubernetesYaml(file, content)));
   }
   // merge: the services share their settings through YAML merge keys (`<<: *service`).
   const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), {
@@ -47,8 +53,10 @@ function main(mode: string | undefined): void {
     process.exit(1);
   }
   if (mode === 'check') {
-    console.log(`deployment files agree with ${manifests.length} service manifests`);
+    console.log(
+      `deployment files agree with ${manifests.length} service manifests; the Kubernetes manifests validate`,
+    );
   }
 }
 
-main(process.argv[2]);
+void main(process.argv[2]);

@@ -4,7 +4,8 @@
  * which db:setup, start, the demo's port map, the e2e harness and lint's boundary rules read),
  * the Nest app on the shared platform, a Prisma schema linked to the outbox's one definition with
  * its init migration, a test against a real broker and database, its docker-compose block, and
- * its secrets in .env.example (`npm run compose:setup` then makes them on each machine).
+ * its secrets in .env.example (`npm run compose:setup` then makes them on each machine), and
+ * regenerates the Kubernetes manifests (deploy/k8s).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import {
   type ServiceManifest,
 } from '@shopbus/service-manifest';
 import { envExample } from '../../deploy/compose-env';
+import { kubernetesManifests } from '../../deploy/kubernetes-manifests';
 import { composeWithService } from './compose-service-block';
 
 export interface ServiceGeneratorOptions {
@@ -69,6 +71,8 @@ export async function serviceGenerator(
     composeWithService(tree.read('docker-compose.yml', 'utf8') as string, manifest),
   );
   await formatFiles(tree);
+  // After formatting: deploy:check compares these byte for byte with what it generates.
+  for (const [file, text] of Object.entries(kubernetesManifests(all))) tree.write(file, text);
 
   // After the files are on disk: what a Tree cannot hold (a symbolic link) and what Prisma
   // derives from the schema (the init migration, the generated client).
