@@ -94,7 +94,8 @@ function serviceResources(manifest: ServiceManifest): object[] {
                   ...shopSettings,
                   ...connections(manifest),
                 ],
-                volumeMounts: [caMount],
+                // A read-only root file system: whatever needs scratch space gets /tmp.
+                volumeMounts: [caMount, { name: 'tmp', mountPath: '/tmp' }],
                 // Live: the process answers. Ready: broker, database, consumers and outbox fine.
                 livenessProbe: probe('/health/live', 10),
                 readinessProbe: probe('/health/ready', 5),
@@ -110,7 +111,7 @@ function serviceResources(manifest: ServiceManifest): object[] {
                 },
               },
             ],
-            volumes: [caVolume],
+            volumes: [caVolume, { name: 'tmp', emptyDir: {} }],
           },
         },
       },
