@@ -16,7 +16,11 @@ export interface ClusterNode {
 export interface LocalRabbitClusterOptions {
   /** Nodes in the cluster. Default 3. */
   size?: number;
-  /** AMQP ports are basePort, basePort+1, …; Erlang distribution ports basePort+100, … */
+  /**
+   * AMQP ports are basePort, basePort+1, …; Erlang distribution ports basePort+100, … Keep clear
+   * of the machine's own node: 5672, its distribution port 25672 and its command-line tools'
+   * 35672–35682 (a clash stops a node at start with eaddrinuse).
+   */
   basePort: number;
   /** Prefix of the node names (`<prefix>-1@localhost`, …), unique per run. */
   prefix: string;
