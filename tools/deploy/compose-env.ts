@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { databasePasswordVariableOf, type ServiceManifest } from '@shopbus/service-manifest';
+import {
+  brokerPasswordVariableOf,
+  databasePasswordVariableOf,
+  type ServiceManifest,
+} from '@shopbus/service-manifest';
 
 /** One variable of docker compose's `.env`: what it is for, and how a fresh value is made. */
 export interface ComposeVariable {
@@ -9,11 +13,6 @@ export interface ComposeVariable {
 }
 
 const secret = (bytes = 24) => randomBytes(bytes).toString('base64url');
-const prefixOf = (manifest: ServiceManifest) => manifest.name.toUpperCase().replaceAll('-', '_');
-
-/** `<NAME>_BROKER_PASSWORD`: the password of the service's broker user. */
-export const brokerPasswordVariable = (manifest: ServiceManifest) =>
-  `${prefixOf(manifest)}_BROKER_PASSWORD`;
 
 /**
  * Every secret docker-compose.yml reads from `.env`. `npm run compose:setup` writes any that is
@@ -28,7 +27,7 @@ export function composeVariables(manifests: readonly ServiceManifest[]): Compose
       make: () => secret(),
     },
     ...manifests.map((manifest) => ({
-      name: brokerPasswordVariable(manifest),
+      name: brokerPasswordVariableOf(manifest),
       description: `the ${manifest.name} service's broker user`,
       make: () => secret(),
     })),

@@ -1,6 +1,10 @@
 import type { ServiceManifest } from '@shopbus/service-manifest';
-import { databasePasswordVariableOf, databaseRoleOf } from '@shopbus/service-manifest';
-import { brokerPasswordVariable } from './compose-env';
+import {
+  brokerPasswordVariableOf,
+  databasePasswordVariableOf,
+  databaseRoleOf,
+  variablePrefixOf,
+} from '@shopbus/service-manifest';
 
 /** The image every service's container runs in docker-compose.yml. */
 export const SHOP_IMAGE = 'shopbus:latest';
@@ -18,7 +22,7 @@ export const fromEnv = (name: string) => `\${${name}:?run npm run compose:setup}
  */
 export function composeConnections(manifest: ServiceManifest): Record<string, string> {
   return {
-    RABBITMQ_URL: `amqps://${manifest.brokerUser}:${fromEnv(brokerPasswordVariable(manifest))}@rabbitmq:5671`,
+    RABBITMQ_URL: `amqps://${manifest.brokerUser}:${fromEnv(brokerPasswordVariableOf(manifest))}@rabbitmq:5671`,
     [manifest.databaseUrlVariable]:
       `postgresql://${databaseRoleOf(manifest)}:${fromEnv(databasePasswordVariableOf(manifest))}` +
       `@postgres:5432/${manifest.database}?sslmode=verify-full&sslrootcert=${COMPOSE_CA_FILE}`,
@@ -58,7 +62,7 @@ export function composeDisagreements(
     expect('image', service.image, SHOP_IMAGE);
     expect('SERVICE', env['SERVICE'], manifest.name);
     expect('PORT', env['PORT'], String(manifest.port));
-    const portVariable = `${manifest.name.toUpperCase().replaceAll('-', '_')}_PORT`;
+    const portVariable = `${variablePrefixOf(manifest)}_PORT`;
     expect(
       'ports',
       JSON.stringify(service.ports),

@@ -13,8 +13,12 @@
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readServiceManifests, type ServiceManifest } from '@shopbus/service-manifest';
-import { brokerPasswordVariable, composeVariables, parseEnv } from './compose-env';
+import {
+  brokerPasswordVariableOf,
+  readServiceManifests,
+  type ServiceManifest,
+} from '@shopbus/service-manifest';
+import { composeVariables, parseEnv } from './compose-env';
 import { createDevCertificates } from './dev-certificates';
 import { BROKER_ADMIN, rabbitmqDefinitions } from './rabbitmq-definitions';
 
@@ -53,7 +57,7 @@ function main(): void {
   const env = ensureEnvFile(path.join(ROOT, '.env'), manifests);
   const passwordOf = (user: string) => {
     const manifest = manifests.find((m) => m.brokerUser === user);
-    const name = manifest ? brokerPasswordVariable(manifest) : 'RABBITMQ_ADMIN_PASSWORD';
+    const name = manifest ? brokerPasswordVariableOf(manifest) : 'RABBITMQ_ADMIN_PASSWORD';
     const value = env.get(name);
     if (user !== BROKER_ADMIN && !manifest) throw new Error(`No service has broker user ${user}`);
     if (!value) throw new Error(`.env has no ${name}`);

@@ -1,11 +1,11 @@
 import { shopExchanges } from '@shopbus/contracts';
 import {
+  brokerPasswordVariableOf,
   databasePasswordVariableOf,
   databaseRoleOf,
   type ServiceManifest,
 } from '@shopbus/service-manifest';
 import { stringify } from 'yaml';
-import { brokerPasswordVariable } from './compose-env';
 import { eventsWritePattern, servicePermissions } from './rabbitmq-definitions';
 
 /**
@@ -34,7 +34,7 @@ const caMount = { name: 'ca', mountPath: '/tls', readOnly: true };
 
 /** A service's connections, as in docker compose: its own broker user and role, over TLS. */
 function connections(manifest: ServiceManifest) {
-  const broker = brokerPasswordVariable(manifest);
+  const broker = brokerPasswordVariableOf(manifest);
   const role = databasePasswordVariableOf(manifest);
   return [
     fromSecret(broker),

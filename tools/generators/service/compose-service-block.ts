@@ -1,10 +1,10 @@
 import type { ServiceManifest } from '@shopbus/service-manifest';
-import { databasePasswordVariableOf } from '@shopbus/service-manifest';
+import { databasePasswordVariableOf, variablePrefixOf } from '@shopbus/service-manifest';
 import { composeConnections, fromEnv } from '../../deploy/compose-services';
 
 /** A service's block in docker-compose.yml, as `deploy:check` expects it. */
 export function composeServiceBlock(manifest: ServiceManifest): string {
-  const portVariable = `${manifest.name.toUpperCase().replaceAll('-', '_')}_PORT`;
+  const portVariable = `${variablePrefixOf(manifest)}_PORT`;
   return [
     `  ${manifest.name}:`,
     '    <<: *service',

@@ -14,6 +14,7 @@ import { formatFiles, generateFiles, names, type GeneratorCallback, type Tree } 
 import {
   databaseUrlOf,
   parseServiceManifest,
+  variablePrefixOf,
   type ServiceManifest,
 } from '@shopbus/service-manifest';
 import { envExample } from '../../deploy/compose-env';
@@ -42,7 +43,7 @@ export async function serviceGenerator(
   const others = existingManifests(tree);
   const root = `apps/${options.name}`;
   if (tree.exists(root)) throw new Error(`${root} exists already`);
-  const variablePrefix = options.name.toUpperCase().replaceAll('-', '_');
+  const variablePrefix = variablePrefixOf(options);
   const manifest = parseServiceManifest(
     {
       name: options.name,

@@ -7,7 +7,3 @@ import type { ServiceManifest } from './service-manifest';
  */
 export const databaseRoleOf = (manifest: Pick<ServiceManifest, 'name'>): string =>
   manifest.name.replaceAll('-', '_');
-
-/** `<NAME>_DATABASE_PASSWORD`: the variable holding that role's password. */
-export const databasePasswordVariableOf = (manifest: Pick<ServiceManifest, 'name'>): string =>
-  `${manifest.name.toUpperCase().replaceAll('-', '_')}_DATABASE_PASSWORD`;

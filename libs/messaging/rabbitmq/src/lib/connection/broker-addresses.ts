@@ -27,6 +27,7 @@ export class BrokerAddresses {
   readonly urls: readonly string[];
   /** The address the next connection attempt goes to (amqplib's object form, updated in place). */
   readonly target: AmqpAddress;
+  private readonly addresses: readonly AmqpAddress[];
   private index = 0;
 
   constructor(urls: string | readonly string[], heartbeatSeconds: number, order: AddressOrder) {
@@ -46,8 +47,6 @@ export class BrokerAddresses {
     this.addresses = parsed;
     this.target = { ...first };
   }
-
-  private readonly addresses: readonly AmqpAddress[];
 
   /** Where the next attempt goes, without credentials: `host:port`. */
   get current(): string {
