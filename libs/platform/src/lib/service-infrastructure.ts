@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { Clock, OutgoingMessage } from '@shopbus/messaging-core';
-import type { SqlExecutor, TransactionRunner } from '@shopbus/messaging-outbox';
+import type { SqlQuerier, TransactionRunner } from '@shopbus/messaging-outbox';
 import { AsyncApiModule } from './asyncapi/asyncapi.module';
 import { brokerHostOf } from './asyncapi/documented-service';
 import type { ServiceConfig } from './config/service-config';
@@ -33,7 +33,7 @@ export interface ServiceDatabase {
    * Opens the transactions that idempotent endpoints' handlers write in, with their inbox
    * record (`transactionOf(context)` in a handler is one of these).
    */
-  transactions: TransactionRunner<SqlExecutor>;
+  transactions: TransactionRunner<SqlQuerier>;
 }
 
 /** What a service brings to the platform besides its configuration. */

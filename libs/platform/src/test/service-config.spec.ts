@@ -65,6 +65,8 @@ describe('a service’s security settings', () => {
       /RABBITMQ_CA_FILE: cannot read \/nonexistent\/ca.crt/,
     ],
     [{ RABBITMQ_CERT_FILE: __filename }, /Set RABBITMQ_CERT_FILE and RABBITMQ_KEY_FILE together/],
+    [{ INBOX_GROUP_COMMIT: '0' }, /Too small: expected number to be >=1\n {2}→ at INBOX_GROUP_COMMIT/],
+    [{ INBOX_GROUP_COMMIT: 'many' }, /expected number, received NaN\n {2}→ at INBOX_GROUP_COMMIT/],
     [{ MESSAGE_KEYS: 'k1:c2hvcnQ=' }, /Key "k1" has 5 bytes; AES-256 needs 32/],
     [
       { OPERATOR_TOKENS: `a:read:${'x'.repeat(24)}`, OPERATOR_TOKENS_FILE: '/tmp/x' },
@@ -83,5 +85,6 @@ describe('a service’s security settings', () => {
     expect(config.rabbitmqUrls).toEqual(['amqp://u:p@n1:5672', 'amqp://u:p@n2:5672']);
     expect(config.rabbitmqAddressOrder).toBe('shuffled');
     expect(config.queueKind).toBe('quorum');
+    expect(config.inboxGroupCommit).toBe(16);
   });
 });

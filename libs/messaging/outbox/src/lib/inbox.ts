@@ -1,5 +1,5 @@
 import { MalformedMessageError, type MessageContext } from '@shopbus/messaging-core';
-import type { SqlExecutor, TransactionRunner } from './sql-executor';
+import type { SqlExecutor, SqlQuerier, TransactionRunner } from './sql-executor';
 
 /**
  * Exactly-once effects over at-least-once delivery: a handler's database writes and a record of
@@ -29,6 +29,29 @@ export class Inbox {
       VALUES (${messageId}, ${consumer})
       ON CONFLICT DO NOTHING`;
     return inserted === 1;
+  }
+
+  /**
+   * Records several messages inside `tx` with one statement; returns the keys (`keyOf`) of those
+   * recorded now, leaving out the ones recorded before (duplicates). A message listed twice is
+   * recorded once.
+   */
+  async claimMany(
+    tx: SqlQuerier,
+    messages: readonly { messageId: string; consumer: string }[],
+  ): Promise<Set<string>> {
+    const claimed = await tx.$queryRaw<{ message_id: string; consumer: string }>`
+      INSERT INTO inbox_message (message_id, consumer)
+      SELECT * FROM unnest(${messages.map((m) => m.messageId)}::text[],
+                           ${messages.map((m) => m.consumer)}::text[])
+      ON CONFLICT DO NOTHING
+      RETURNING message_id, consumer`;
+    return new Set(claimed.map((row) => Inbox.keyOf(row.message_id, row.consumer)));
+  }
+
+  /** A message's record as claimMany reports it. */
+  static keyOf(messageId: string, consumer: string): string {
+    return `${consumer}\u0000${messageId}`;
   }
 
   /**

@@ -11,3 +11,11 @@ export interface SqlExecutor {
 export interface TransactionRunner<Tx extends SqlExecutor> {
   $transaction<R>(work: (tx: Tx) => Promise<R>): Promise<R>;
 }
+
+/** Also reads rows: what claiming several inbox records at once needs (`RETURNING`). */
+export interface SqlQuerier extends SqlExecutor {
+  $queryRaw<R extends Record<string, unknown>>(
+    query: TemplateStringsArray,
+    ...values: unknown[]
+  ): PromiseLike<R[]>;
+}

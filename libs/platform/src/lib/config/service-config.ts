@@ -46,6 +46,12 @@ export interface ServiceConfig {
    * or `classic`. A queue that exists as the other kind stops the service at start, named.
    */
   queueKind: QueueKind;
+  /**
+   * Most messages of the idempotent endpoints handled in one database transaction
+   * (`INBOX_GROUP_COMMIT`, default 16; 1 gives each message a transaction of its own): see the
+   * messaging library's InboxGroupCommit.
+   */
+  inboxGroupCommit: number;
   /** Prefix of the shop's exchanges (`shop` → `shop.events`, …); tests use their own. */
   exchangePrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -93,6 +99,7 @@ const environment = z.object({
     .regex(/^[a-z][a-z0-9.-]*$/)
     .default('shop'),
   QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
+  INBOX_GROUP_COMMIT: z.coerce.number().int().min(1).max(256).default(16),
   BROKER_TOPOLOGY: z.enum(topologyModes as [TopologyMode, ...TopologyMode[]]).default('declare'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -116,6 +123,7 @@ export function loadServiceConfig(
     rabbitmqTls: brokerTlsFrom(env),
     brokerTopology: parsed.data.BROKER_TOPOLOGY,
     queueKind: parsed.data.QUEUE_TYPE,
+    inboxGroupCommit: parsed.data.INBOX_GROUP_COMMIT,
     exchangePrefix: parsed.data.EXCHANGE_PREFIX,
     logLevel: parsed.data.LOG_LEVEL,
     outboxPollIntervalMs: durationFromEnv(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),

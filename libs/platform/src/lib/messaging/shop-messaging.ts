@@ -12,7 +12,7 @@ import {
 import { MessagingModule, nestMessagingLogger } from '@shopbus/messaging-nestjs';
 import {
   InboxIdempotency,
-  type SqlExecutor,
+  type SqlQuerier,
   type TransactionRunner,
 } from '@shopbus/messaging-outbox';
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
@@ -51,7 +51,7 @@ export function shopMessaging(
   {
     transactions,
     outgoing,
-  }: { transactions: TransactionRunner<SqlExecutor>; outgoing: readonly OutgoingMessage[] },
+  }: { transactions: TransactionRunner<SqlQuerier>; outgoing: readonly OutgoingMessage[] },
   options: ShopMessagingOptions = {},
 ) {
   const exchanges = shopExchanges(config.exchangePrefix);
@@ -103,7 +103,7 @@ export function shopMessaging(
       ...options.recoverability,
     },
     contracts: shopContracts,
-    idempotency: new InboxIdempotency(transactions),
+    idempotency: new InboxIdempotency(transactions, { groupCommit: config.inboxGroupCommit }),
     outgoing,
     declaredQueues: config.manifest.queues,
     isGlobal: true,
