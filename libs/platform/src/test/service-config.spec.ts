@@ -65,7 +65,10 @@ describe('a service’s security settings', () => {
       /RABBITMQ_CA_FILE: cannot read \/nonexistent\/ca.crt/,
     ],
     [{ RABBITMQ_CERT_FILE: __filename }, /Set RABBITMQ_CERT_FILE and RABBITMQ_KEY_FILE together/],
-    [{ INBOX_GROUP_COMMIT: '0' }, /Too small: expected number to be >=1\n {2}→ at INBOX_GROUP_COMMIT/],
+    [
+      { INBOX_GROUP_COMMIT: '0' },
+      /Too small: expected number to be >=1\n {2}→ at INBOX_GROUP_COMMIT/,
+    ],
     [{ INBOX_GROUP_COMMIT: 'many' }, /expected number, received NaN\n {2}→ at INBOX_GROUP_COMMIT/],
     [{ MESSAGE_KEYS: 'k1:c2hvcnQ=' }, /Key "k1" has 5 bytes; AES-256 needs 32/],
     [
