@@ -1,3 +1,4 @@
+import { holdOutboxRows, stopHoldingOutboxRows, writeHeldOutboxRows } from './held-outbox-rows';
 import { Inbox } from './inbox';
 import type { SqlQuerier, TransactionRunner } from './sql-executor';
 
@@ -89,14 +90,22 @@ export class InboxGroupCommit<Tx extends SqlQuerier> {
   private async handleTogether(tx: Tx, group: Waiting<Tx>[]): Promise<('handled' | 'duplicate')[]> {
     const claimed = await this.inbox.claimMany(tx, group);
     const outcomes: ('handled' | 'duplicate')[] = [];
-    for (const { messageId, consumer, work } of group) {
-      // The same message twice in one group: the first takes the claim, the second is a duplicate.
-      if (!claimed.delete(Inbox.keyOf(messageId, consumer))) {
-        outcomes.push('duplicate');
-        continue;
+    // The handlers' outbox rows go in with one statement at the end, not one per handler.
+    holdOutboxRows(tx);
+    try {
+      for (const { messageId, consumer, work } of group) {
+        // The same message twice in one group: the first takes the claim, the second is a duplicate.
+        if (!claimed.delete(Inbox.keyOf(messageId, consumer))) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        await work(tx);
+        outcomes.push('handled');
       }
-      await work(tx);
-      outcomes.push('handled');
+      await writeHeldOutboxRows(tx);
+    } finally {
+      // A group that failed rolls back: the rows it held go with it.
+      stopHoldingOutboxRows(tx);
     }
     return outcomes;
   }

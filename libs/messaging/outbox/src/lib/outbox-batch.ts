@@ -7,7 +7,9 @@ import type {
   MessageEnvelope,
   OutgoingOptions,
 } from '@shopbus/messaging-core';
-import { OUTBOX_NOTIFY_CHANNEL, sliceOf } from './outbox-table';
+import { heldOutboxRowsOf } from './held-outbox-rows';
+import { insertOutboxRows, type OutboxRow } from './outbox-rows';
+import { sliceOf } from './outbox-table';
 import type { SqlExecutor } from './sql-executor';
 
 export interface ScheduleOptions extends OutgoingOptions {
@@ -24,21 +26,6 @@ export interface OutboxWriteOptions extends OutgoingOptions {
    * correlation id, so that everything one order (one conversation) causes stays in order.
    */
   partitionKey?: string;
-}
-
-/** One outbox row, as `jsonb_to_recordset` reads it (snake_case, as the table's columns). */
-interface OutboxRow {
-  message_id: string;
-  partition_key: string;
-  slice: number;
-  intent: 'publish' | 'send';
-  message_type: string;
-  exchange: string | null;
-  routing_key: string | null;
-  queue: string | null;
-  metadata: Omit<MessageEnvelope, 'payload'>;
-  payload: unknown;
-  next_attempt_at: string;
 }
 
 /**
@@ -106,32 +93,18 @@ export class OutboxBatch {
 
   /**
    * Writes every message added so far, in the order added, inside `tx`: one statement that also
-   * notifies the relays (delivered at commit). Writing an empty batch does nothing.
+   * notifies the relays (delivered at commit). Writing an empty batch does nothing. Where `tx`
+   * handles several messages at once (InboxGroupCommit), the rows are held and written with the
+   * other messages' rows in one statement before it commits.
    */
   async write(tx: SqlExecutor): Promise<void> {
     if (this.rows.length === 0) return;
     const rows = this.rows;
     this.rows = [];
-    // WITH ORDINALITY + ORDER BY: the sequence numbers follow the order the messages were added,
-    // which is the order the relay publishes one partition key's messages in.
-    await tx.$executeRaw`
-      WITH written AS (
-        INSERT INTO outbox_message
-          (message_id, partition_key, slice, intent, message_type,
-           exchange, routing_key, queue, metadata, payload, next_attempt_at)
-        SELECT message_id, partition_key, slice, intent, message_type,
-               exchange, routing_key, queue, metadata, payload, next_attempt_at
-          FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (
-                 message_id uuid, partition_key text, slice smallint, intent varchar(8),
-                 message_type text, exchange text, routing_key text, queue text,
-                 metadata jsonb, payload jsonb, next_attempt_at timestamptz))
-               WITH ORDINALITY AS message(
-                 message_id, partition_key, slice, intent, message_type, exchange,
-                 routing_key, queue, metadata, payload, next_attempt_at, n)
-         ORDER BY n
-        RETURNING 1
-      )
-      SELECT pg_notify(${OUTBOX_NOTIFY_CHANNEL}, '') FROM written LIMIT 1`;
+    // In a transaction of several messages (group commit), the rows join the ones held for it.
+    const held = heldOutboxRowsOf(tx);
+    if (held) held.push(...rows);
+    else await insertOutboxRows(tx, rows);
   }
 
   private add(

@@ -7,6 +7,7 @@ import type {
   MessageBus,
   MessageEnvelope,
 } from '@shopbus/messaging-core';
+import { writeHeldOutboxRows } from './held-outbox-rows';
 import { OutboxBatch, type OutboxWriteOptions, type ScheduleOptions } from './outbox-batch';
 import type { SqlExecutor } from './sql-executor';
 
@@ -73,6 +74,8 @@ export class Outbox {
 
   /** Cancels a scheduled message not yet sent; false when it was sent already (or never existed). */
   async cancelScheduled(tx: SqlExecutor, messageId: string): Promise<boolean> {
+    // A row this transaction scheduled and still holds (group commit) must be there to delete.
+    await writeHeldOutboxRows(tx);
     const deleted = await tx.$executeRaw`
       DELETE FROM outbox_message WHERE message_id = ${messageId}::uuid AND pending`;
     return deleted === 1;

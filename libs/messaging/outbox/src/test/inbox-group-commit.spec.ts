@@ -9,7 +9,7 @@ import type { PgTransaction } from '@shopbus/persistence';
 import { Countdown, until } from '@shopbus/testing';
 import { InboxIdempotency, transactionOf } from '../lib/inbox-idempotency';
 import { startOutboxFixture, type OutboxFixture } from './outbox-fixture';
-import { ShipOrder } from './test-contracts';
+import { OrderNoted, ShipOrder } from './test-contracts';
 
 /**
  * Group commit (InboxIdempotency with `groupCommit`): messages whose handlers start together
@@ -160,6 +160,110 @@ describe('inbox group commit: the messages that start together share one transac
         `groupCommit must be a whole number of messages, at least 1: ${groupCommit}`,
       );
     }
+  });
+
+  /** The service's database, counting the outbox inserts its transactions send. */
+  function countingOutboxInserts() {
+    const counted = { inserts: 0 };
+    const database = {
+      $transaction: <R>(work: (tx: PgTransaction) => Promise<R>) =>
+        fixture.pg.$transaction((tx) => {
+          const execute = tx.$executeRaw.bind(tx);
+          tx.$executeRaw = (strings: TemplateStringsArray, ...values: unknown[]) => {
+            if (strings.join('?').includes('INSERT INTO outbox_message')) counted.inserts += 1;
+            return execute(strings, ...values);
+          };
+          return work(tx);
+        }),
+    };
+    return { database, counted };
+  }
+
+  const outboxRows = (key: string) =>
+    fixture.database.query<{ message_type: string; payload: { orderId: string } }>(
+      `SELECT message_type, payload FROM outbox_message WHERE partition_key = $1 ORDER BY sequence`,
+      [key],
+    );
+
+  it("writes the group's outbox rows with one statement before it commits, in the order written", async () => {
+    const { database, counted } = countingOutboxInserts();
+    const inbox = new InboxIdempotency(database, { groupCommit: 16 });
+    const endpoint = consumer();
+    const orders = ['o1', 'o2', 'o3'].map((n) => `${endpoint}-${n}`);
+
+    await Promise.all(
+      orders.map((orderId) =>
+        inbox.once(`m-${orderId}`, endpoint, async (tx) => {
+          await fixture.outbox.send(tx, ShipOrder, { orderId }, undefined, {
+            partitionKey: endpoint,
+          });
+          const later = fixture.outbox.batch();
+          later.publish(OrderNoted, { orderId, key: endpoint, seq: 1 }, { partitionKey: endpoint });
+          await later.write(tx);
+        }),
+      ),
+    );
+
+    expect(counted.inserts).toBe(1);
+    expect(
+      (await outboxRows(endpoint)).map((row) => `${row.message_type} ${row.payload.orderId}`),
+    ).toEqual(
+      orders.flatMap((orderId) => [
+        `${ShipOrder.type} ${orderId}`,
+        `${OrderNoted.type} ${orderId}`,
+      ]),
+    );
+  });
+
+  it('a row scheduled earlier in the group is there for a later message of it to cancel', async () => {
+    const inbox = new InboxIdempotency(fixture.pg, { groupCommit: 16 });
+    const endpoint = consumer();
+    let deadline = '';
+    let cancelled: boolean | undefined;
+
+    await Promise.all([
+      inbox.once(`m-${endpoint}-schedule`, endpoint, async (tx) => {
+        const envelope = await fixture.outbox.schedule(
+          tx,
+          ShipOrder,
+          { orderId: `${endpoint}-deadline` },
+          { delayMs: 60_000 },
+        );
+        deadline = envelope.messageId;
+      }),
+      inbox.once(`m-${endpoint}-cancel`, endpoint, async (tx) => {
+        cancelled = await fixture.outbox.cancelScheduled(tx, deadline);
+      }),
+    ]);
+
+    expect(cancelled).toBe(true);
+    expect(
+      await fixture.database.query('SELECT 1 FROM outbox_message WHERE message_id = $1', [
+        deadline,
+      ]),
+    ).toEqual([]);
+  });
+
+  it('a failed group writes none of its rows: each message then writes its own, once', async () => {
+    const inbox = new InboxIdempotency(fixture.pg, { groupCommit: 16 });
+    const endpoint = consumer();
+    const send = (orderId: string) => (tx: PgTransaction) =>
+      fixture.outbox.send(tx, ShipOrder, { orderId }, undefined, { partitionKey: endpoint });
+
+    const outcomes = await Promise.allSettled([
+      inbox.once(`m-${endpoint}-kept`, endpoint, async (tx) => {
+        await send(`${endpoint}-kept`)(tx);
+      }),
+      inbox.once(`m-${endpoint}-poison`, endpoint, async (tx) => {
+        await send(`${endpoint}-never`)(tx);
+        throw new Error('poison');
+      }),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await outboxRows(endpoint)).map((row) => row.payload.orderId)).toEqual([
+      `${endpoint}-kept`,
+    ]);
   });
 
   it('on the broker: a burst on an idempotent endpoint is handled once each, in fewer transactions than messages', async () => {
