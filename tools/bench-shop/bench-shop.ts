@@ -60,6 +60,7 @@ function printTable(results: PhaseResult[], processes: string[]): void {
     'backlog end',
     'drained in s',
     ...processes.map((name) => `${name} cores`),
+    'CPU ms per checkout (all)',
   ];
   const rows = results.map((r) => [
     String(r.offered),
@@ -72,6 +73,11 @@ function printTable(results: PhaseResult[], processes: string[]): void {
     `${r.backlogEnd.outboxDue}+${r.backlogEnd.queued}`,
     r.drainedS.toFixed(0),
     ...processes.map((name) => (r.cpuCores[name] ?? NaN).toFixed(2)),
+    `${Object.values(r.cpuMsPerCheckout)
+      .reduce((sum, ms) => sum + ms, 0)
+      .toFixed(1)} (` +
+      processes.map((name) => (r.cpuMsPerCheckout[name] ?? NaN).toFixed(1)).join(' + ') +
+      ')',
   ]);
   console.log(`\n| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---:').join('|')}|`);
@@ -89,6 +95,7 @@ function printTable(results: PhaseResult[], processes: string[]): void {
   console.log(
     `\nbacklog end = outbox rows due + messages ready in the shop's queues when the phase ended;` +
       ` each phase starts once the previous one has drained (every order delivered, nothing queued).` +
+      `\nCPU ms per checkout = CPU used from the phase's start until drained, per accepted checkout (the processes in the order of the cores columns).` +
       `\nhighest rate sustained (no errors, backlog under one second of work, p99 checkout → order.placed ≤ 150 ms): ` +
       (sustained.length
         ? `${Math.max(...sustained.map((r) => r.offered))}/s`

@@ -31,6 +31,12 @@ export interface PhaseResult {
    * (1 = one core busy all the time).
    */
   cpuCores: Record<string, number>;
+  /**
+   * CPU milliseconds per accepted checkout, from the phase's start until the shop was quiet
+   * again: everything each checkout caused, whether done during the phase or in the drain.
+   * Unlike `cpuCores`, it does not depend on how far the shop fell behind.
+   */
+  cpuMsPerCheckout: Record<string, number>;
   /** Seconds after the phase until the shop was quiet again (or the 120 s limit). */
   drainedS: number;
 }
@@ -182,6 +188,13 @@ export async function runPhase(options: {
     await sleep(500);
   }
   const drainedS = (Date.now() - ended) / 1000;
+  const cpuDrained = cpuNow();
+  const cpuMsPerCheckout = Object.fromEntries(
+    Object.keys(cpuDrained).map((name) => [
+      name,
+      ((cpuDrained[name] - cpuBefore[name]) * 1000) / Math.max(accepted.length, 1),
+    ]),
+  );
   const since = (type: string) =>
     accepted
       .map(({ orderId, startedAt }) => (tap.arrival(orderId, type) ?? NaN) - startedAt)
@@ -197,6 +210,7 @@ export async function runPhase(options: {
     deliveredMs: since('shipment.delivered'),
     backlogEnd,
     cpuCores,
+    cpuMsPerCheckout,
     drainedS,
   };
 }
