@@ -9,3 +9,4 @@ export * from './lib/transport-contract/transport-contract';
 export * from './lib/transport-contract/contract-driver';
 export * from './lib/tls-listener';
 export * from './lib/local-rabbit-cluster';
+export * from './lib/recorded-spans';

@@ -27,3 +27,4 @@ export * from './lib/dead-letters/dead-letter-operations';
 export * from './lib/encryption/message-key-ring';
 export * from './lib/encryption/encrypting-transport';
 export * from './lib/consuming/verified-publishers';
+export * from './lib/tracing/message-tracing';

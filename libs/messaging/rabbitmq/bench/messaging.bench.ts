@@ -7,11 +7,22 @@
  * rounds (default 3), the two contenders alternating so that drift hits both alike.
  *
  * RABBITMQ_URL selects the broker (default amqp://guest:guest@127.0.0.1:5672);
+ * Then tracing: the library with OpenTelemetry spans for every send and delivery (a tracer
+ * provider batching them to an exporter that drops them, and the async-hooks context manager on
+ * while those rounds run), against the library without, in the same rounds.
+ *
  * BENCH_QUEUE_TYPE=quorum runs both contenders on quorum queues (the shop's default; the
  * library's arguments: at-least-once dead-lettering, reject-publish, delivery limit 20) instead
  * of classic ones.
  */
 import { connect, type ChannelModel, type Options } from 'amqplib';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import {
@@ -20,6 +31,7 @@ import {
   handlerFor,
   MessageBus,
   MessageKeyRing,
+  MessageTracing,
   silentLogger,
 } from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '../src/lib/rabbitmq-transport';
@@ -175,9 +187,31 @@ async function plainLatency(
 /** One key for every encrypted bus of the run: what one encrypts, the other decrypts. */
 const keyRing = new MessageKeyRing([{ id: 'bench', key: randomBytes(32) }]);
 
+/** Takes every span and keeps none: what tracing costs up to the exporter's network. */
+const droppingExporter: SpanExporter = {
+  export: (_spans, done) => done({ code: 0 }),
+  shutdown: async () => undefined,
+};
+const tracerProvider = new BasicTracerProvider({
+  spanProcessors: [new BatchSpanProcessor(droppingExporter)],
+});
+const tracing = new MessageTracing({ tracer: tracerProvider.getTracer('bench') });
+const contextManager = new AsyncLocalStorageContextManager();
+
+/** Runs `work` with the context manager on, as an application that traces runs everything. */
+async function withTracingContext<T>(work: () => Promise<T>): Promise<T> {
+  context.setGlobalContextManager(contextManager.enable());
+  try {
+    return await work();
+  } finally {
+    context.disable();
+  }
+}
+
 async function startBus(
   name: string,
   encrypted = false,
+  traced = false,
 ): Promise<{ bus: MessageBus; transport: RabbitMqTransport }> {
   const transport = new RabbitMqTransport({
     url,
@@ -197,6 +231,7 @@ async function startBus(
     source: 'bench',
     recoverability: { redeliveryDelaysMs: [] },
     logger: silentLogger,
+    ...(traced && { tracing }),
   });
   return { bus, transport };
 }
@@ -275,6 +310,8 @@ async function main(): Promise<void> {
   const sub = await startBus('consumer');
   const sealedPub = await startBus('publisher, encrypting', true);
   const sealedSub = await startBus('consumer, decrypting', true);
+  const tracedPub = await startBus('publisher, traced', false, true);
+  const tracedSub = await startBus('consumer, traced', false, true);
   const names = ['publish', 'consume', 'latency'].map(queue);
   for (const name of names) await declareQueue(publisherConnection, name);
   const [publishQueue, consumeQueue, latencyQueue] = names;
@@ -287,6 +324,8 @@ async function main(): Promise<void> {
     p99: [[], []],
     sealedPublish: [[], []],
     sealedConsume: [[], []],
+    tracedPublish: [[], []],
+    tracedConsume: [[], []],
   } as Record<string, [number[], number[]]>;
   try {
     for (let round = 1; round <= rounds; round += 1) {
@@ -328,6 +367,19 @@ async function main(): Promise<void> {
         await libraryConsume(sealedSub.bus, consumeQueue, PUBLISH_COUNT),
       );
       await declareQueue(publisherConnection, publishQueue);
+
+      // Traced, against this round's untraced library figures.
+      results.tracedPublish[0].push(results.publish[1].at(-1) as number);
+      results.tracedPublish[1].push(
+        await withTracingContext(() => libraryPublish(tracedPub.bus, publishQueue, PUBLISH_COUNT)),
+      );
+      await declareQueue(publisherConnection, consumeQueue);
+      await withTracingContext(() => libraryPublish(tracedPub.bus, consumeQueue, PUBLISH_COUNT));
+      results.tracedConsume[0].push(results.consume[1].at(-1) as number);
+      results.tracedConsume[1].push(
+        await withTracingContext(() => libraryConsume(tracedSub.bus, consumeQueue, PUBLISH_COUNT)),
+      );
+      await declareQueue(publisherConnection, publishQueue);
       console.log(`round ${round}/${rounds} done`);
     }
   } finally {
@@ -339,7 +391,12 @@ async function main(): Promise<void> {
     await channel.deleteExchange(`${run}.dead-letter`);
     await channel.deleteExchange(`${run}.events`);
     await channel.deleteExchange(`${run}.commands`);
-    await Promise.all([pub, sub, sealedPub, sealedSub].map(({ transport }) => transport.close()));
+    await Promise.all(
+      [pub, sub, sealedPub, sealedSub, tracedPub, tracedSub].map(({ transport }) =>
+        transport.close(),
+      ),
+    );
+    await tracerProvider.shutdown();
     await Promise.all([publisherConnection.close(), consumerConnection.close()]);
   }
 
@@ -366,6 +423,15 @@ async function main(): Promise<void> {
       row(`confirmed publish, body encrypted (AES-256-GCM)`, 'sealedPublish', 'msg/s'),
       row(`consume, body decrypted, prefetch ${PREFETCH}`, 'sealedConsume', 'msg/s'),
     ],
+  );
+  printTable(
+    `Tracing: the library with OpenTelemetry spans (batched to an exporter that drops them) against the library without, same rounds`,
+    [
+      row(`confirmed publish, a producer span each`, 'tracedPublish', 'msg/s'),
+      row(`consume, a process span each, prefetch ${PREFETCH}`, 'tracedConsume', 'msg/s'),
+    ],
+    'shopbus, tracing off',
+    'shopbus, tracing on',
   );
 }
 

@@ -22,10 +22,15 @@ export interface Row {
 }
 
 /** Prints the comparison table: the library's figure as a ratio of the plain baseline's. */
-export function printTable(title: string, rows: readonly Row[], baseline = 'plain amqplib'): void {
+export function printTable(
+  title: string,
+  rows: readonly Row[],
+  baseline = 'plain amqplib',
+  contender = 'shopbus',
+): void {
   const format = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
   console.log(`\n${title}`);
-  console.log(`| metric | ${baseline} | shopbus | shopbus vs plain |`);
+  console.log(`| metric | ${baseline} | ${contender} | ${contender} vs ${baseline} |`);
   console.log('|---|---:|---:|---:|');
   for (const row of rows) {
     const ratio = row.lowerIsBetter

@@ -7,6 +7,7 @@ import type {
   Clock,
   RecoverabilityPolicy,
   Transport,
+  MessageTracing,
 } from '@shopbus/messaging-core';
 
 export interface MessagingModuleOptions {
@@ -47,4 +48,6 @@ export interface MessagingModuleOptions {
   declaredQueues?: readonly string[];
   /** The time scheduled messages fall due by. Default the system clock (tests pass a virtual one). */
   clock?: Clock;
+  /** OpenTelemetry spans for what the bus sends and handles (see MessageTracing). Default none. */
+  tracing?: MessageTracing;
 }

@@ -29,6 +29,7 @@ import { NestHandlerInvoker } from './pipeline/nest-handler-invoker';
           recoverability: options.recoverability,
           idempotency: options.idempotency,
           clock: options.clock,
+          tracing: options.tracing,
           outgoing: options.outgoing,
           logger: options.logger ?? nestMessagingLogger(),
         });

@@ -12,6 +12,11 @@ export interface ConsumeContext {
   attempt: number;
   /** On an idempotent endpoint: the transaction this attempt runs in (see `idempotent`). */
   transaction?: unknown;
+  /**
+   * Set by recoverability when the handler gave up on the delivery: handed back for a delayed
+   * redelivery, or moved to the dead-letter queue (tracing records it as the outcome).
+   */
+  settled?: { as: 'redelivered' | 'dead-lettered'; error: unknown };
 }
 
 /**

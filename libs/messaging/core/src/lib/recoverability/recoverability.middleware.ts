@@ -59,6 +59,7 @@ export function recoverability(options: RecoverabilityOptions): ConsumeMiddlewar
         error: String(lastError),
       });
       await message.redeliverLater(delayMs);
+      context.settled = { as: 'redelivered', error: lastError };
       return;
     }
     const attemptsBefore = level * policy.immediateAttempts;
@@ -80,5 +81,6 @@ export function recoverability(options: RecoverabilityOptions): ConsumeMiddlewar
       });
     }
     await message.deadLetter(fault);
+    context.settled = { as: 'dead-lettered', error: lastError };
   };
 }

@@ -1,0 +1,161 @@
+import {
+  context as otelContext,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type TextMapPropagator,
+  type Tracer,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { ConsumeMiddleware } from '../consuming/consume-context';
+import type { MessageHeaders } from '../envelope/message-envelope';
+
+export interface MessageTracingOptions {
+  /** Default: the global provider's tracer named `shopbus` (a no-op until an SDK registers one). */
+  tracer?: Tracer;
+  /**
+   * How a span's context travels in a message's headers. Default W3C Trace Context
+   * (`traceparent`, `tracestate`), whatever propagator the application registered globally:
+   * every service of a system must agree on it, and the headers are the library's contract.
+   */
+  propagator?: TextMapPropagator;
+}
+
+/** What became of a delivery, as its `process` span records it (`shopbus.outcome`). */
+export type DeliveryOutcome = 'handled' | 'retried' | 'redelivered' | 'dead-lettered' | 'failed';
+
+/** What a producer span is about: the operation and the message. */
+export interface ProducedMessage {
+  operation: 'publish' | 'send' | 'request';
+  messageType: string;
+}
+
+const SYSTEM = { 'messaging.system': 'rabbitmq' } as const;
+
+/**
+ * OpenTelemetry tracing of the messages a bus sends and handles, following the messaging
+ * semantic conventions; the context crosses the broker in the message's own headers, so a
+ * checkout's trace runs from the HTTP request through every service it causes, and through the
+ * transactional outbox too: an envelope written to the outbox carries the context of the span
+ * that wrote it (the relay publishes the stored headers as they are).
+ *
+ * - `publish <type>` / `send <type>` / `request <type>` (PRODUCER) around each send of the bus;
+ * - `process <queue>` (CONSUMER) per delivery, the child of the sender's span, with the message
+ *   id, conversation (correlation) id, type, redelivery count and outcome; handlers run inside
+ *   it, so what they send (directly or through the outbox) continues the trace.
+ *
+ * Off (no `tracing` given to the bus), nothing of this runs.
+ */
+export class MessageTracing {
+  private readonly tracer: Tracer;
+  private readonly propagator: TextMapPropagator;
+
+  constructor(options: MessageTracingOptions = {}) {
+    this.tracer = options.tracer ?? trace.getTracer('shopbus');
+    this.propagator = options.propagator ?? new W3CTraceContextPropagator();
+  }
+
+  /** `headers` with the context of `active` (default: the active span) written into them. */
+  inject(headers: MessageHeaders, active: Context = otelContext.active()): MessageHeaders {
+    const carrier: Record<string, string> = {};
+    this.propagator.inject(active, carrier, {
+      set: (target, key, value) => {
+        target[key] = value;
+      },
+    });
+    return { ...headers, ...carrier };
+  }
+
+  /** The context a message's headers carry; the root context when they carry none (or a forged one). */
+  extract(headers: MessageHeaders): Context {
+    return this.propagator.extract(otelContext.active(), headers, {
+      keys: (carrier) => Object.keys(carrier),
+      get: (carrier, key) => {
+        const value = carrier[key];
+        return typeof value === 'string' ? value : undefined;
+      },
+    });
+  }
+
+  /**
+   * Runs `produce` inside a PRODUCER span (CLIENT for a request) that ends once the broker has
+   * the message (or the reply came). `produce` builds the envelope inside it, so that the
+   * envelope carries this span's context, and names the message it built with `built`.
+   */
+  async produce<T>(
+    message: ProducedMessage,
+    produce: (built: (messageId: string) => void) => Promise<T>,
+  ): Promise<T> {
+    return this.tracer.startActiveSpan(
+      `${message.operation} ${message.messageType}`,
+      {
+        kind: message.operation === 'request' ? SpanKind.CLIENT : SpanKind.PRODUCER,
+        attributes: {
+          ...SYSTEM,
+          'messaging.operation.type': message.operation === 'request' ? 'send' : 'publish',
+          'messaging.operation.name': message.operation,
+          'shopbus.message.type': message.messageType,
+        },
+      },
+      async (span) => {
+        try {
+          return await produce((messageId) => span.setAttribute('messaging.message.id', messageId));
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  /**
+   * The outermost link of a consume pipeline: a CONSUMER span per delivery, the child of the
+   * context in its headers, active while the rest of the pipeline runs.
+   */
+  consumer(): ConsumeMiddleware {
+    return (context, next) => {
+      const { metadata, redeliveryCount } = context.message;
+      const parent = this.extract(metadata.headers);
+      return this.tracer.startActiveSpan(
+        `process ${context.endpoint}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            ...SYSTEM,
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': context.endpoint,
+            'messaging.message.id': metadata.messageId,
+            'messaging.message.conversation_id': metadata.correlationId,
+            'shopbus.message.type': metadata.messageType,
+            'shopbus.redelivery_count': redeliveryCount,
+          },
+        },
+        parent,
+        async (span) => {
+          try {
+            await next();
+            const { settled } = context;
+            const outcome: DeliveryOutcome =
+              settled?.as ?? (context.attempt > 1 ? 'retried' : 'handled');
+            span.setAttribute('shopbus.outcome', outcome);
+            if (settled) {
+              span.recordException(settled.error as Error);
+              span.setStatus({ code: SpanStatusCode.ERROR, message: String(settled.error) });
+            }
+          } catch (error) {
+            span.setAttribute('shopbus.outcome', 'failed');
+            span.recordException(error as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      );
+    };
+  }
+}
