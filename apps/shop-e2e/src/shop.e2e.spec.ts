@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { until } from '@shopbus/testing';
+import { OtlpReceiver } from './otlp-receiver';
 import { ShopClient } from './shop-client';
 import { ShopUnderTest } from './shop-under-test';
 
@@ -7,12 +8,30 @@ import { ShopUnderTest } from './shop-under-test';
  * The whole shop, four processes on a real RabbitMQ and Postgres, driven only through REST:
  * what a user of the demo does, with every flow's outcome asserted.
  */
+function printTree(spans: import('./otlp-receiver').ReceivedSpan[]) {
+  const t0 = Math.min(...spans.map((s) => s.startMs));
+  const walk = (parent: string | undefined, depth: number): string[] =>
+    spans
+      .filter((s) => s.parentSpanId === parent)
+      .sort((a, b) => a.startMs - b.startMs)
+      .flatMap((s) => [
+        `${'  '.repeat(depth)}${s.service}: ${s.name} (+${(s.startMs - t0).toFixed(1)} ms, ${(s.endMs - s.startMs).toFixed(1)} ms)`,
+        ...walk(s.spanId, depth + 1),
+      ]);
+  console.log(walk(undefined, 0).join('\n'));
+}
+
 describe('the shop, end to end', () => {
   let shop: ShopUnderTest;
   let api: ShopClient;
+  let collector: OtlpReceiver;
 
   beforeAll(async () => {
+    // The services trace, and send their spans here (as to an OpenTelemetry collector).
+    collector = await OtlpReceiver.start();
     shop = await ShopUnderTest.start({
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
       COURIER_SIMULATION: 'true',
       COURIER_DISPATCH_AFTER_MS: '1500',
       COURIER_DELIVER_AFTER_MS: '1000',
@@ -21,7 +40,10 @@ describe('the shop, end to end', () => {
     });
     api = new ShopClient(shop.urls, shop.operatorToken);
   }, 90_000);
-  afterAll(() => shop?.stop());
+  afterAll(async () => {
+    await shop?.stop();
+    await collector?.close();
+  });
 
   const email = () => `customer-${randomUUID().slice(0, 8)}@example.com`;
   const untilOrder = (orderId: string, status: string, timeoutMs = 20_000) =>
@@ -197,6 +219,69 @@ describe('the shop, end to end', () => {
       status: 'open',
       items: [],
     });
+  });
+
+  it('one checkout is one trace: the cart’s HTTP request, then every service it causes, parent to child', async () => {
+    const to = email();
+    const { body } = await api.checkout(to);
+    await untilOrder(body.orderId, 'delivered');
+    await untilNotified(to, 3);
+
+    // The order's deliveries carry its id as their conversation id: they name the trace.
+    const traceOf = () =>
+      collector.spans.find(
+        (span) => span.attributes['messaging.message.conversation_id'] === body.orderId,
+      )?.traceId;
+    await until(() => traceOf() !== undefined, 'a span of the order', 10_000);
+    const traceId = traceOf() as string;
+    const spans = () => collector.trace(traceId);
+    const processedBy = (service: string) =>
+      spans().filter((span) => span.service === service && span.name.startsWith('process '));
+    await until(
+      () => ['order', 'shipping', 'notification'].every((s) => processedBy(s).length > 0),
+      'spans of every service',
+      10_000,
+    );
+    // Spans are exported as they end: wait until every parent named has arrived.
+    await until(
+      () =>
+        spans().every(
+          (span) => !span.parentSpanId || spans().some((p) => p.spanId === span.parentSpanId),
+        ),
+      'every parent span received',
+      10_000,
+    );
+
+    if (process.env.PRINT_TRACE) printTree(spans());
+    const [root, ...others] = spans().filter((span) => !span.parentSpanId);
+    expect(others).toEqual([]);
+    expect(root).toMatchObject({ service: 'cart', name: 'POST /carts/:id/checkout', kind: 2 });
+    // Every delivery the checkout caused, in every service, is in it, and what notification sent.
+    const processed = new Set(
+      spans()
+        .filter((s) => s.kind === 5)
+        .map((s) => `${s.service} ${s.name}`),
+    );
+    for (const expected of [
+      'shipping process shipping.quote',
+      'order process order.cart-checked-out',
+      'shipping process shipping.create-shipment',
+      'shipping process shipping.courier',
+      'order process order.fulfilment',
+      'notification process notification.customer-events',
+      'notification process notification.email',
+      'notification process notification.audit',
+    ]) {
+      expect([...processed]).toContain(expected);
+    }
+    // No delivery of this order outside it: none of its conversation's spans is in another trace.
+    expect(
+      collector.spans.filter(
+        (span) =>
+          span.attributes['messaging.message.conversation_id'] === body.orderId &&
+          span.traceId !== traceId,
+      ),
+    ).toEqual([]);
   });
 
   describe('bad input on every endpoint: a 4xx with a message, never a 500, nothing changed', () => {

@@ -17,3 +17,6 @@ export * from './lib/admin/transport-metrics';
 export * from './lib/operators/operators';
 export * from './lib/operators/operator-route.decorator';
 export * from './lib/operators/operator.guard';
+export * from './lib/tracing/service-tracing';
+export * from './lib/tracing/http-server-spans';
+export * from './lib/tracing/service-tracing.module';

@@ -13,6 +13,9 @@ import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { hardenHttp } from './http/http-hardening';
 import { RejectUnstorableTextPipe } from './http/reject-unstorable-text.pipe';
+import { httpServerSpans } from './tracing/http-server-spans';
+import type { ServiceTracing } from './tracing/service-tracing';
+import { SERVICE_TRACING } from './tracing/service-tracing.module';
 
 export interface ServiceDescription {
   title: string;
@@ -21,7 +24,7 @@ export interface ServiceDescription {
 
 /**
  * What every service's HTTP side shares: security headers and a body size limit (see
- * hardenHttp), text Postgres cannot store refused (a 400), request bodies validated (unknown fields refused, so a typo is a 400, not a silently ignored value), OpenAPI at /docs, pino as the logger, and
+ * hardenHttp), a span per request where the service traces, text Postgres cannot store refused (a 400), request bodies validated (unknown fields refused, so a typo is a 400, not a silently ignored value), OpenAPI at /docs, pino as the logger, and
  * shutdown hooks so that SIGTERM drains message handlers and the relay before the process exits.
  *
  * It also connects the shopbus transport strategy, so that `@EventPattern`/`@MessagePattern`
@@ -31,6 +34,9 @@ export interface ServiceDescription {
  */
 export function configureService(app: INestApplication, description: ServiceDescription): void {
   app.useLogger(app.get(Logger));
+  // First, so that the request's span covers all the rest (see serviceInfrastructure).
+  const tracing = app.get<ServiceTracing | null>(SERVICE_TRACING, { strict: false });
+  if (tracing) app.use(httpServerSpans(tracing.tracer));
   hardenHttp(app);
   // The catch-all first: Nest tries global filters from the last registered to the first.
   app.useGlobalFilters(

@@ -1,3 +1,5 @@
+import { startServiceTracing } from './tracing/service-tracing';
+import { ServiceTracingModule } from './tracing/service-tracing.module';
 import type { DynamicModule } from '@nestjs/common';
 import type { Clock, OutgoingMessage } from '@shopbus/messaging-core';
 import type { SqlQuerier, TransactionRunner } from '@shopbus/messaging-outbox';
@@ -57,13 +59,15 @@ export function serviceInfrastructure(
   { database, outgoing }: ServiceParts,
   tuning: ServiceTuning = {},
 ): DynamicModule[] {
+  const tracing = config.tracing && startServiceTracing(config.serviceName, config.tracing);
   return [
     serviceLogger(config),
+    ServiceTracingModule.forRoot(tracing),
     OperatorsModule.forRoot(config.operatorAccess),
     shopMessaging(
       config,
       { transactions: database.transactions, outgoing },
-      { ...tuning.messaging, clock: tuning.clock },
+      { ...tuning.messaging, clock: tuning.clock, tracing: tracing?.messaging },
     ),
     ShopOutboxModule.forRoot({
       databaseUrl: config.databaseUrl,

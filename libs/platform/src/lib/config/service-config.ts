@@ -1,3 +1,4 @@
+import type { TracingConfig } from '../tracing/service-tracing';
 import { readFileSync } from 'node:fs';
 import { MessageKeyRing } from '@shopbus/messaging-core';
 import {
@@ -84,6 +85,12 @@ export interface ServiceConfig {
    */
   verifyPublishers: boolean;
   trustedPublishers: string[];
+  /**
+   * Where the service sends its OpenTelemetry spans (`OTEL_EXPORTER_OTLP_ENDPOINT`, an OTLP/HTTP
+   * collector's base URL; `OTEL_BSP_SCHEDULE_DELAY`, default 5000 ms between batches). Unset:
+   * no tracing, no cost.
+   */
+  tracing?: TracingConfig;
 }
 
 const environment = z.object({
@@ -101,6 +108,9 @@ const environment = z.object({
   QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   INBOX_GROUP_COMMIT: z.coerce.number().int().min(1).max(256).default(16),
   BROKER_TOPOLOGY: z.enum(topologyModes as [TopologyMode, ...TopologyMode[]]).default('declare'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -135,6 +145,12 @@ export function loadServiceConfig(
       .split(',')
       .map((user) => user.trim())
       .filter(Boolean),
+    tracing: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? {
+          otlpEndpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT,
+          scheduleDelayMs: durationFromEnv(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+        }
+      : undefined,
     operatorAccess: {
       operators: parseOperatorTokens(operatorTokensFrom(env)),
       publicRoutes: parsePublicRoutes(env['PUBLIC_ROUTES']),

@@ -6,6 +6,7 @@ import {
   verifiedPublishers,
   type Clock,
   type OutgoingMessage,
+  type MessageTracing,
   type RecoverabilityPolicy,
   type Transport,
 } from '@shopbus/messaging-core';
@@ -29,6 +30,8 @@ export interface ShopMessagingOptions {
   transport?: (shop: ShopTransportSettings) => Transport;
   /** The time scheduled messages fall due by. Default the system clock. */
   clock?: Clock;
+  /** Spans for what the bus sends and handles (the service's tracing). Default none. */
+  tracing?: MessageTracing;
 }
 
 /** What any transport of the shop is built with: its exchanges, their logical names, the topology. */
@@ -87,6 +90,7 @@ export function shopMessaging(
         })
       : transport,
     clock: options.clock,
+    tracing: options.tracing,
     // Where each service has its own broker user: a message's source must be its publisher,
     // and one the message's contract allows to send it.
     middleware: config.verifyPublishers

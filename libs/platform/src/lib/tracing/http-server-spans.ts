@@ -1,0 +1,54 @@
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** What the middleware reads of an Express request: the router sets `route` once it matched. */
+type RoutedRequest = IncomingMessage & {
+  method: string;
+  path: string;
+  baseUrl: string;
+  route?: { path?: string };
+};
+
+const propagator = new W3CTraceContextPropagator();
+
+/**
+ * Express middleware: a SERVER span per HTTP request (`POST /carts/:id/checkout`), the child of
+ * a caller's `traceparent` if it sent one, and the active span while the request is handled, so
+ * that the messages the request sends (through the bus or the outbox) continue its trace.
+ */
+export function httpServerSpans(tracer: Tracer) {
+  return (request: RoutedRequest, response: ServerResponse, next: () => void): void => {
+    const parent = propagator.extract(ROOT_CONTEXT, request.headers, {
+      keys: (carrier) => Object.keys(carrier),
+      get: (carrier, key) => carrier[key],
+    });
+    const span = tracer.startSpan(
+      request.method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': request.method, 'url.path': request.path },
+      },
+      parent,
+    );
+    response.once('finish', () => {
+      // The route is known once the router matched it, as the response goes out.
+      const route = request.route?.path ? `${request.baseUrl}${request.route.path}` : undefined;
+      if (route) {
+        span.updateName(`${request.method} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      span.setAttribute('http.response.status_code', response.statusCode);
+      if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), next);
+  };
+}
