@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { currentMessage } from '@shopbus/messaging-core';
@@ -31,15 +32,18 @@ export function serviceLogger(config: ServiceConfig) {
 
 /**
  * What every log line written while a message is handled carries: its correlation id, id and
- * type, read from the library's message scope; nothing outside a handler.
+ * type, read from the library's message scope; and, where the service traces, the active span's
+ * `trace_id` and `span_id`, so that a line leads to its trace and a trace to its lines.
  */
 export function messageLogContext(): Record<string, string> {
   const message = currentMessage();
-  return message
-    ? {
-        correlationId: message.correlationId,
-        messageId: message.messageId,
-        messageType: message.messageType,
-      }
-    : {};
+  const span = trace.getActiveSpan()?.spanContext();
+  return {
+    ...(message && {
+      correlationId: message.correlationId,
+      messageId: message.messageId,
+      messageType: message.messageType,
+    }),
+    ...(span && isSpanContextValid(span) && { trace_id: span.traceId, span_id: span.spanId }),
+  };
 }
