@@ -48,7 +48,12 @@ async function call(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : undefined,
+    // Where the shop traces: the request's trace (W3C traceresponse, 00-<trace id>-<span>-<flags>).
+    traceId: response.headers.get('traceresponse')?.split('-')[1],
+  };
 }
 
 /** Waits for `check` to return something, or fails the demo saying what did not happen. */
@@ -101,7 +106,10 @@ async function checkout(email: string, postalCode: string) {
   );
   if (accepted.status !== 202)
     throw new Error(`checkout answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
-  say(`checkout accepted       202, order ${accepted.body.orderId}`);
+  say(
+    `checkout accepted       202, order ${accepted.body.orderId}` +
+      (accepted.traceId ? `, trace ${accepted.traceId}` : ''),
+  );
   return accepted.body.orderId as string;
 }
 

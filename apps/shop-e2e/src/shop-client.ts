@@ -10,6 +10,7 @@ export type Json = any;
 export interface Answer<T = Json> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 /**
@@ -39,7 +40,11 @@ export class ShopClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : undefined,
+      headers: response.headers,
+    };
   }
 
   /** A cart with these items, checked out; the checkout's answer. */

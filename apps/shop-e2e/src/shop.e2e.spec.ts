@@ -223,9 +223,11 @@ describe('the shop, end to end', () => {
 
   it('one checkout is one trace: the cart’s HTTP request, then every service it causes, parent to child', async () => {
     const to = email();
-    const { body } = await api.checkout(to);
+    const { body, headers } = await api.checkout(to);
     await untilOrder(body.orderId, 'delivered');
     await untilNotified(to, 3);
+    // The answer names the request's trace: W3C traceresponse, 00-<trace id>-<span id>-<flags>.
+    const [, answeredTrace, answeredSpan] = (headers.get('traceresponse') ?? '').split('-');
 
     // The order's deliveries carry its id as their conversation id: they name the trace.
     const traceOf = () =>
@@ -255,7 +257,13 @@ describe('the shop, end to end', () => {
     if (process.env.PRINT_TRACE) printTree(spans());
     const [root, ...others] = spans().filter((span) => !span.parentSpanId);
     expect(others).toEqual([]);
-    expect(root).toMatchObject({ service: 'cart', name: 'POST /carts/:id/checkout', kind: 2 });
+    expect(root).toMatchObject({
+      service: 'cart',
+      name: 'POST /carts/:id/checkout',
+      kind: 2,
+      traceId: answeredTrace,
+      spanId: answeredSpan,
+    });
     // Every delivery the checkout caused, in every service, is in it, and what notification sent.
     const processed = new Set(
       spans()

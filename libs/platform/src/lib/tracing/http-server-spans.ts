@@ -22,7 +22,8 @@ const propagator = new W3CTraceContextPropagator();
 /**
  * Express middleware: a SERVER span per HTTP request (`POST /carts/:id/checkout`), the child of
  * a caller's `traceparent` if it sent one, and the active span while the request is handled, so
- * that the messages the request sends (through the bus or the outbox) continue its trace.
+ * that the messages the request sends (through the bus or the outbox) continue its trace. The
+ * answer names the trace in a `traceresponse` header.
  */
 export function httpServerSpans(tracer: Tracer) {
   return (request: RoutedRequest, response: ServerResponse, next: () => void): void => {
@@ -38,6 +39,11 @@ export function httpServerSpans(tracer: Tracer) {
       },
       parent,
     );
+    // The caller learns the request's trace (W3C Trace Context's `traceresponse`): the demo
+    // prints it, an operator looks it up.
+    const { traceId, spanId, traceFlags } = span.spanContext();
+    const flags = traceFlags.toString(16).padStart(2, '0');
+    response.setHeader('traceresponse', `00-${traceId}-${spanId}-${flags}`);
     response.once('finish', () => {
       // The route is known once the router matched it, as the response goes out.
       const route = request.route?.path ? `${request.baseUrl}${request.route.path}` : undefined;
