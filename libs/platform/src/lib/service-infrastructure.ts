@@ -74,7 +74,12 @@ export function serviceInfrastructure(
       serviceName: config.serviceName,
       // The administrator's provisioning run publishes nothing (see bootstrapService).
       startRelay: config.brokerTopology !== 'declare-only',
-      relay: { pollIntervalMs: config.outboxPollIntervalMs, clock: tuning.clock, ...tuning.relay },
+      relay: {
+        pollIntervalMs: config.outboxPollIntervalMs,
+        clock: tuning.clock,
+        tracing: tracing?.messaging,
+        ...tuning.relay,
+      },
     }),
     AsyncApiModule.forRoot({
       name: config.serviceName,

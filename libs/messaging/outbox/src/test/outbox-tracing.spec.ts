@@ -12,8 +12,8 @@ import { OrderNoted } from './test-contracts';
 
 /**
  * A trace does not break at the database: an event written to the outbox inside a span (an HTTP
- * request's, a handler's) carries that span's context in its stored headers, and its handling,
- * after the relay published it, is that span's child.
+ * request's, a handler's) carries that span's context in its stored headers; the relay's send is
+ * that span's child, and the event's handling the send's.
  */
 describe('the outbox carries the trace of the span that wrote the row', () => {
   const recorded = new RecordedSpans();
@@ -33,14 +33,14 @@ describe('the outbox carries the trace of the span that wrote the row', () => {
     await recorded.close();
   });
 
-  it('the relayed event’s process span is the child of the span that wrote it', async () => {
+  it('the writer’s span, the relay’s send, the handling: parent to child', async () => {
     const queue = fixture.queueName('traced-outbox');
     const received = new Countdown<MessageEnvelope>();
     await bus.subscribe({
       queue,
       handlers: [handlerFor(OrderNoted, async (_, { envelope }) => received.record(envelope))],
     });
-    await fixture.startRelay();
+    await fixture.startRelay({ tracing: new MessageTracing({ tracer: recorded.tracer }) });
     const outbox = new Outbox(bus);
 
     const writer = await recorded.tracer.startActiveSpan('POST /checkout', async (span) => {
@@ -51,13 +51,30 @@ describe('the outbox carries the trace of the span that wrote the row', () => {
       return span.spanContext();
     });
     await received.reach(1);
-    await until(() => recorded.named(`process ${queue}`).length === 1, 'the process span ended');
+    // The send's span ends with the broker's confirm, which may come after the handling.
+    await until(
+      () =>
+        recorded.named(`process ${queue}`).length === 1 &&
+        recorded.named(`publish ${OrderNoted.type}`).length === 1,
+      'both spans ended',
+    );
 
     const processed = recorded.one(`process ${queue}`);
+    const relayed = recorded.one(`publish ${OrderNoted.type}`);
+    expect(relayed.attributes['shopbus.relayed']).toBe(true);
+    expect(relayed.spanContext().traceId).toBe(writer.traceId);
+    expect(relayed.parentSpanContext?.spanId).toBe(writer.spanId);
     expect(processed.spanContext().traceId).toBe(writer.traceId);
-    expect(processed.parentSpanContext?.spanId).toBe(writer.spanId);
+    expect(processed.parentSpanContext?.spanId).toBe(relayed.spanContext().spanId);
+    // The stored row keeps the writer's context; the message on the wire carries the send's.
     expect(received.seen[0].headers['traceparent']).toBe(
-      `00-${writer.traceId}-${writer.spanId}-01`,
+      `00-${writer.traceId}-${relayed.spanContext().spanId}-01`,
     );
+    const [row] = await fixture.database.query<{ traceparent: string }>(
+      `SELECT metadata->'headers'->>'traceparent' AS traceparent FROM outbox_message
+        WHERE message_id = $1::uuid`,
+      [received.seen[0].messageId],
+    );
+    expect(row.traceparent).toBe(`00-${writer.traceId}-${writer.spanId}-01`);
   });
 });

@@ -4,6 +4,7 @@ import {
   SpanStatusCode,
   trace,
   type Context,
+  type Span,
   type TextMapPropagator,
   type Tracer,
 } from '@opentelemetry/api';
@@ -98,17 +99,38 @@ export class MessageTracing {
           'shopbus.message.type': message.messageType,
         },
       },
-      async (span) => {
-        try {
-          return await produce((messageId) => span.setAttribute('messaging.message.id', messageId));
-        } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-          throw error;
-        } finally {
-          span.end();
-        }
+      (span) =>
+        settle(span, () =>
+          produce((messageId) => span.setAttribute('messaging.message.id', messageId)),
+        ),
+    );
+  }
+
+  /**
+   * A message written earlier (the outbox's relay): a PRODUCER span, the child of the span that
+   * wrote it (from its stored headers), around `publish`, which gets the headers again with this
+   * span's context in place of the writer's, so that the consumer's span is this one's child.
+   */
+  async relay<T>(
+    message: ProducedMessage & { messageId: string; headers: MessageHeaders },
+    publish: (headers: MessageHeaders) => Promise<T>,
+  ): Promise<T> {
+    const writer = this.extract(message.headers);
+    return this.tracer.startActiveSpan(
+      `${message.operation} ${message.messageType}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          ...SYSTEM,
+          'messaging.operation.type': 'publish',
+          'messaging.operation.name': message.operation,
+          'messaging.message.id': message.messageId,
+          'shopbus.message.type': message.messageType,
+          'shopbus.relayed': true,
+        },
       },
+      writer,
+      (span) => settle(span, () => publish(this.inject(message.headers))),
     );
   }
 
@@ -157,5 +179,18 @@ export class MessageTracing {
         },
       );
     };
+  }
+}
+
+/** Runs `work` to its end and the span with it: an error is recorded on the span and passed on. */
+async function settle<T>(span: Span, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+    throw error;
+  } finally {
+    span.end();
   }
 }

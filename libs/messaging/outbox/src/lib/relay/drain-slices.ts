@@ -63,7 +63,10 @@ export async function drainSlices(
       open.add(batch);
       let current: InFlight;
       if (!previous) {
-        current = { batch, results: publishInKeyOrder(transport, batch.rows) };
+        current = {
+          batch,
+          results: publishInKeyOrder(transport, batch.rows, undefined, options.tracing),
+        };
       } else {
         const results = await previous.results;
         if (results.some((result) => result.status !== 'published')) {
@@ -73,10 +76,18 @@ export async function drainSlices(
           if (total.brokerDown) break;
           current = {
             batch,
-            results: publishInKeyOrder(transport, batch.rows, keysNotPublished(results)),
+            results: publishInKeyOrder(
+              transport,
+              batch.rows,
+              keysNotPublished(results),
+              options.tracing,
+            ),
           };
         } else {
-          current = { batch, results: publishInKeyOrder(transport, batch.rows) };
+          current = {
+            batch,
+            results: publishInKeyOrder(transport, batch.rows, undefined, options.tracing),
+          };
           // Marked while the broker takes the current batch and the next one is claimed.
           settleInBackground(previous, results);
         }

@@ -1,4 +1,4 @@
-import type { Clock, MessagingLogger, Transport } from '@shopbus/messaging-core';
+import type { Clock, MessageTracing, MessagingLogger, Transport } from '@shopbus/messaging-core';
 
 export interface OutboxRelayOptions {
   /**
@@ -45,10 +45,17 @@ export interface OutboxRelayOptions {
    * releases the rows it passed.
    */
   clock?: Clock;
+  /**
+   * Spans for the relay's sends, each the child of the span that wrote its row (see
+   * MessageTracing.relay). Default none: the stored headers go out as written.
+   */
+  tracing?: MessageTracing;
 }
 
-export type ResolvedRelayOptions = Required<Omit<OutboxRelayOptions, 'logger' | 'clock'>> &
-  Pick<OutboxRelayOptions, 'logger' | 'clock'>;
+export type ResolvedRelayOptions = Required<
+  Omit<OutboxRelayOptions, 'logger' | 'clock' | 'tracing'>
+> &
+  Pick<OutboxRelayOptions, 'logger' | 'clock' | 'tracing'>;
 
 export function resolveRelayOptions(options: OutboxRelayOptions): ResolvedRelayOptions {
   const listen = options.listen ?? true;

@@ -1,4 +1,9 @@
-import type { Destination, OutboundMessage, Transport } from '@shopbus/messaging-core';
+import type {
+  Destination,
+  MessageTracing,
+  OutboundMessage,
+  Transport,
+} from '@shopbus/messaging-core';
 import type { OutboxRow } from './outbox-row';
 
 /** `sentAt` orders the publishes as they went on the wire, across keys. */
@@ -20,6 +25,7 @@ export async function publishInKeyOrder(
   transport: Transport,
   rows: readonly OutboxRow[],
   heldKeys: ReadonlySet<string> = new Set(),
+  tracing?: MessageTracing,
 ): Promise<PublishResult[]> {
   const byKey = new Map<string, OutboxRow[]>();
   for (const row of rows) {
@@ -38,7 +44,7 @@ export async function publishInKeyOrder(
       }
       const sentAt = sent++;
       try {
-        await publishRow(transport, row);
+        await (tracing ? tracedPublishRow(tracing, transport, row) : publishRow(transport, row));
         results.push({ status: 'published', row });
       } catch (error) {
         results.push({ status: 'failed', row, error, sentAt });
@@ -59,10 +65,28 @@ export function keysNotPublished(results: readonly PublishResult[]): Set<string>
   );
 }
 
-function publishRow(transport: Transport, row: OutboxRow): Promise<void> {
-  const message: OutboundMessage = { metadata: row.metadata, body: Buffer.from(row.body, 'utf8') };
+function publishRow(
+  transport: Transport,
+  row: OutboxRow,
+  metadata: OutboundMessage['metadata'] = row.metadata,
+): Promise<void> {
+  const message: OutboundMessage = { metadata, body: Buffer.from(row.body, 'utf8') };
   if (row.intent === 'publish') return transport.publish(message);
   return transport.send(message, destinationOf(row));
+}
+
+/** The row's send in a span of its own, the child of the one that wrote the row. */
+function tracedPublishRow(tracing: MessageTracing, transport: Transport, row: OutboxRow) {
+  const { metadata } = row;
+  return tracing.relay(
+    {
+      operation: row.intent,
+      messageType: metadata.messageType,
+      messageId: metadata.messageId,
+      headers: metadata.headers,
+    },
+    (headers) => publishRow(transport, row, { ...metadata, headers }),
+  );
 }
 
 function destinationOf(row: OutboxRow): Destination | undefined {
