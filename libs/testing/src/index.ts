@@ -10,3 +10,4 @@ export * from './lib/transport-contract/contract-driver';
 export * from './lib/tls-listener';
 export * from './lib/local-rabbit-cluster';
 export * from './lib/recorded-spans';
+export * from './lib/bench-tracing';

@@ -9,6 +9,9 @@
  *    relay polling every 100 ms without NOTIFY, and the raw baseline of publishing straight
  *    after a plain pg commit (no outbox, so an event is lost if the process dies in between).
  *
+ * 3. The drain again with the relay tracing every send (a span each, batched to an exporter
+ *    that drops them), against the untraced drain.
+ *
  * RABBITMQ_URL and DATABASE_URL select the services (defaults: the local ones). A database of
  * its own is created for the run and dropped afterwards.
  */
@@ -18,9 +21,15 @@ import { connect, type ConfirmChannel, type Options } from 'amqplib';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { z } from 'zod';
-import { defineEvent, MessageBus, silentLogger } from '@shopbus/messaging-core';
+import {
+  defineEvent,
+  MessageBus,
+  silentLogger,
+  type MessageTracing,
+} from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 import {
+  BenchTracing,
   paced,
   percentile,
   printTable,
@@ -153,9 +162,16 @@ async function relayThroughput(
   databaseUrl: string,
   transport: RabbitMqTransport,
   consumer: LiveConsumer,
+  tracing?: MessageTracing,
 ): Promise<number> {
   const arrived = consumer.collect(ROWS);
-  const relay = new OutboxRelay({ databaseUrl, transport, batchSize: BATCH, logger: silentLogger });
+  const relay = new OutboxRelay({
+    databaseUrl,
+    transport,
+    batchSize: BATCH,
+    logger: silentLogger,
+    tracing,
+  });
   const started = performance.now();
   await relay.start();
   await arrived;
@@ -268,6 +284,12 @@ async function main(): Promise<void> {
     const plain = await plainThroughput(publisher, consumer);
     await fillOutbox(db, bus);
     const relayed = await relayThroughput(database.url, transport, consumer);
+    await fillOutbox(db, bus);
+    const benchTracing = new BenchTracing();
+    const relayedTraced = await benchTracing.measure(() =>
+      relayThroughput(database.url, transport, consumer as LiveConsumer, benchTracing.tracing),
+    );
+    await benchTracing.shutdown();
 
     // Not measured: Prisma's first transactions compile their queries and open connections, and
     // the drain left dead rows that autovacuum would clear in a running service.
@@ -334,6 +356,19 @@ async function main(): Promise<void> {
       'Outbox benchmark (baseline: plain amqplib publish; for latency, published right after a plain pg commit)',
       rows,
       'plain amqplib / pg',
+    );
+    printTable(
+      'Tracing: the relay with a span per send (batched to an exporter that drops them) against the relay without',
+      [
+        {
+          metric: `drain ${ROWS} rows, confirms per ${BATCH}`,
+          baseline: relayed,
+          library: relayedTraced,
+          unit: 'msg/s',
+        },
+      ],
+      'relay, tracing off',
+      'relay, tracing on',
     );
   } finally {
     const cleanup = await admin.createChannel();

@@ -16,13 +16,6 @@
  * of classic ones.
  */
 import { connect, type ChannelModel, type Options } from 'amqplib';
-import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import {
@@ -31,13 +24,20 @@ import {
   handlerFor,
   MessageBus,
   MessageKeyRing,
-  MessageTracing,
   silentLogger,
 } from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '../src/lib/rabbitmq-transport';
 import { queueAssertOptions } from '../src/lib/topology/queue-arguments';
 import type { QueueKind } from '../src/lib/topology/topology';
-import { median, paced, percentile, printTable, samplePayload, type Row } from '@shopbus/testing';
+import {
+  BenchTracing,
+  median,
+  paced,
+  percentile,
+  printTable,
+  samplePayload,
+  type Row,
+} from '@shopbus/testing';
 
 const url = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const queueKind: QueueKind = process.env.BENCH_QUEUE_TYPE === 'quorum' ? 'quorum' : 'classic';
@@ -187,26 +187,7 @@ async function plainLatency(
 /** One key for every encrypted bus of the run: what one encrypts, the other decrypts. */
 const keyRing = new MessageKeyRing([{ id: 'bench', key: randomBytes(32) }]);
 
-/** Takes every span and keeps none: what tracing costs up to the exporter's network. */
-const droppingExporter: SpanExporter = {
-  export: (_spans, done) => done({ code: 0 }),
-  shutdown: async () => undefined,
-};
-const tracerProvider = new BasicTracerProvider({
-  spanProcessors: [new BatchSpanProcessor(droppingExporter)],
-});
-const tracing = new MessageTracing({ tracer: tracerProvider.getTracer('bench') });
-const contextManager = new AsyncLocalStorageContextManager();
-
-/** Runs `work` with the context manager on, as an application that traces runs everything. */
-async function withTracingContext<T>(work: () => Promise<T>): Promise<T> {
-  context.setGlobalContextManager(contextManager.enable());
-  try {
-    return await work();
-  } finally {
-    context.disable();
-  }
-}
+const benchTracing = new BenchTracing();
 
 async function startBus(
   name: string,
@@ -231,7 +212,7 @@ async function startBus(
     source: 'bench',
     recoverability: { redeliveryDelaysMs: [] },
     logger: silentLogger,
-    ...(traced && { tracing }),
+    ...(traced && { tracing: benchTracing.tracing }),
   });
   return { bus, transport };
 }
@@ -371,13 +352,17 @@ async function main(): Promise<void> {
       // Traced, against this round's untraced library figures.
       results.tracedPublish[0].push(results.publish[1].at(-1) as number);
       results.tracedPublish[1].push(
-        await withTracingContext(() => libraryPublish(tracedPub.bus, publishQueue, PUBLISH_COUNT)),
+        await benchTracing.measure(() =>
+          libraryPublish(tracedPub.bus, publishQueue, PUBLISH_COUNT),
+        ),
       );
       await declareQueue(publisherConnection, consumeQueue);
-      await withTracingContext(() => libraryPublish(tracedPub.bus, consumeQueue, PUBLISH_COUNT));
+      await benchTracing.measure(() => libraryPublish(tracedPub.bus, consumeQueue, PUBLISH_COUNT));
       results.tracedConsume[0].push(results.consume[1].at(-1) as number);
       results.tracedConsume[1].push(
-        await withTracingContext(() => libraryConsume(tracedSub.bus, consumeQueue, PUBLISH_COUNT)),
+        await benchTracing.measure(() =>
+          libraryConsume(tracedSub.bus, consumeQueue, PUBLISH_COUNT),
+        ),
       );
       await declareQueue(publisherConnection, publishQueue);
       console.log(`round ${round}/${rounds} done`);
@@ -396,7 +381,7 @@ async function main(): Promise<void> {
         transport.close(),
       ),
     );
-    await tracerProvider.shutdown();
+    await benchTracing.shutdown();
     await Promise.all([publisherConnection.close(), consumerConnection.close()]);
   }
 
