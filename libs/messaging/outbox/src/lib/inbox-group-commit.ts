@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { holdOutboxRows, stopHoldingOutboxRows, writeHeldOutboxRows } from './held-outbox-rows';
 import { Inbox } from './inbox';
 import type { SqlQuerier, TransactionRunner } from './sql-executor';
@@ -49,8 +50,11 @@ export class InboxGroupCommit<Tx extends SqlQuerier> {
   ): Promise<'handled' | 'duplicate'> {
     // Without an id the inbox refuses the message (MalformedMessageError): alone, as always.
     if (!messageId) return this.alone(messageId, consumer, work);
+    // The group runs in the async context of whoever started it; each handler must run in its
+    // own caller's (its message's trace span, anything else kept in AsyncLocalStorage).
+    const inCallersContext = AsyncResource.bind(work);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ messageId, consumer, work, resolve, reject });
+      this.waiting.push({ messageId, consumer, work: inCallersContext, resolve, reject });
       if (this.waiting.length >= this.maxMessages) {
         void this.runGroup();
       } else if (!this.scheduled) {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import {
   handlerFor,
@@ -264,6 +265,28 @@ describe('inbox group commit: the messages that start together share one transac
     expect((await outboxRows(endpoint)).map((row) => row.payload.orderId)).toEqual([
       `${endpoint}-kept`,
     ]);
+  });
+
+  it('runs each handler of a group in its own caller’s async context, not the group’s', async () => {
+    const inbox = new InboxIdempotency(fixture.pg, { groupCommit: 16 });
+    const endpoint = consumer();
+    const callers = new AsyncLocalStorage<string>();
+    const seen: Record<string, string | undefined> = {};
+    const transactions: string[] = [];
+
+    await Promise.all(
+      ['first', 'second', 'third'].map((caller) =>
+        callers.run(caller, () =>
+          inbox.once(`m-${endpoint}-${caller}`, endpoint, async (tx) => {
+            await writeRow(`${endpoint}-${caller}`, transactions)(tx);
+            seen[caller] = callers.getStore();
+          }),
+        ),
+      ),
+    );
+
+    expect(new Set(transactions).size).toBe(1);
+    expect(seen).toEqual({ first: 'first', second: 'second', third: 'third' });
   });
 
   it('on the broker: a burst on an idempotent endpoint is handled once each, in fewer transactions than messages', async () => {
