@@ -1,5 +1,6 @@
 import {
   context as otelContext,
+  ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -39,7 +40,7 @@ const SYSTEM = { 'messaging.system': 'rabbitmq' } as const;
  * semantic conventions; the context crosses the broker in the message's own headers, so a
  * checkout's trace runs from the HTTP request through every service it causes, and through the
  * transactional outbox too: an envelope written to the outbox carries the context of the span
- * that wrote it (the relay publishes the stored headers as they are).
+ * that wrote it, and the relay's send (`relay`) is that span's child.
  *
  * - `publish <type>` / `send <type>` / `request <type>` (PRODUCER) around each send of the bus;
  * - `process <queue>` (CONSUMER) per delivery, the child of the sender's span, with the message
@@ -68,9 +69,12 @@ export class MessageTracing {
     return { ...headers, ...carrier };
   }
 
-  /** The context a message's headers carry; the root context when they carry none (or a forged one). */
+  /**
+   * The context a message's headers carry; the root context when they carry none (or a forged
+   * one): a message never joins whatever trace happens to be active where it is received.
+   */
   extract(headers: MessageHeaders): Context {
-    return this.propagator.extract(otelContext.active(), headers, {
+    return this.propagator.extract(ROOT_CONTEXT, headers, {
       keys: (carrier) => Object.keys(carrier),
       get: (carrier, key) => {
         const value = carrier[key];
