@@ -44,7 +44,11 @@ export function httpServerSpans(tracer: Tracer) {
     const { traceId, spanId, traceFlags } = span.spanContext();
     const flags = traceFlags.toString(16).padStart(2, '0');
     response.setHeader('traceresponse', `00-${traceId}-${spanId}-${flags}`);
-    response.once('finish', () => {
+    // 'finish' when the answer went out; 'close' alone when the client went away first.
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
       // The route is known once the router matched it, as the response goes out.
       const route = request.route?.path ? `${request.baseUrl}${request.route.path}` : undefined;
       if (route) {
@@ -52,9 +56,13 @@ export function httpServerSpans(tracer: Tracer) {
         span.setAttribute('http.route', route);
       }
       span.setAttribute('http.response.status_code', response.statusCode);
-      if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (response.statusCode >= 500 || !response.writableFinished) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
       span.end();
-    });
+    };
+    response.once('finish', end);
+    response.once('close', end);
     context.with(trace.setSpan(parent, span), next);
   };
 }
