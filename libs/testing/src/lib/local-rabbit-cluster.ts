@@ -113,7 +113,12 @@ export class LocalRabbitCluster {
       ),
     );
     writeFileSync(path.join(home, 'enabled_plugins'), '[].\n');
-    await run(path.join(this.sbin, 'rabbitmq-server'), ['-detached'], { env: this.env(node) });
+    // Run in the node's own folder: what the Erlang VM writes to its working directory (a crash
+    // dump, Mnesia's core files) stays there and goes with it, never into the caller's tree.
+    await run(path.join(this.sbin, 'rabbitmq-server'), ['-detached'], {
+      env: this.env(node),
+      cwd: home,
+    });
     // `wait` waits for the pid file, then for the node to run (await_startup needs it reachable).
     await this.ctl(node, 'wait', this.pidFile(node), '--timeout', '90');
   }
@@ -121,6 +126,7 @@ export class LocalRabbitCluster {
   private ctl(node: ClusterNode, ...args: string[]) {
     return run(path.join(this.sbin, 'rabbitmqctl'), ['-n', node.name, ...args], {
       env: this.env(node),
+      cwd: this.home(node),
       timeout: 120_000,
     });
   }
@@ -137,6 +143,7 @@ export class LocalRabbitCluster {
       RABBITMQ_CONFIG_FILE: path.join(home, 'rabbitmq'),
       RABBITMQ_ENABLED_PLUGINS_FILE: path.join(home, 'enabled_plugins'),
       RABBITMQ_PID_FILE: this.pidFile(node),
+      ERL_CRASH_DUMP: path.join(home, 'erl_crash.dump'),
       // Not the machine's own node's settings (its name, its listener).
       RABBITMQ_CONF_ENV_FILE: '/dev/null',
       ERL_EPMD_ADDRESS: '127.0.0.1',
