@@ -26,6 +26,14 @@ export function composeVariables(manifests: readonly ServiceManifest[]): Compose
       description: 'the broker administrator (management UI, topology, the demo, dlq replays)',
       make: () => secret(),
     },
+    // Not RABBITMQ_ERLANG_COOKIE: Nx loads .env into every task it runs, and RabbitMQ's CLI
+    // takes that variable as its cookie, so the tests' rabbitmqctl calls to the local broker
+    // would fail to authenticate.
+    {
+      name: 'BROKER_ERLANG_COOKIE',
+      description: 'the Erlang cookie the broker nodes of the cluster profile and their CLI share',
+      make: () => randomBytes(32).toString('hex'),
+    },
     ...manifests.map((manifest) => ({
       name: brokerPasswordVariableOf(manifest),
       description: `the ${manifest.name} service's broker user`,

@@ -19,16 +19,20 @@ import {
   type ServiceManifest,
 } from '@shopbus/service-manifest';
 import { composeVariables, parseEnv } from './compose-env';
+import { BROKER_NODES } from './compose-services';
 import { createDevCertificates } from './dev-certificates';
 import { BROKER_ADMIN, rabbitmqDefinitions } from './rabbitmq-definitions';
 
 const ROOT = path.join(__dirname, '../..');
 
-/** The hosts each server is reached by: its compose service name, and the published port. */
-const SERVERS = ['rabbitmq', 'postgres'].map((name) => ({
-  name,
-  hosts: [name, 'localhost', '127.0.0.1'],
-}));
+/**
+ * The hosts each server is reached by: its compose service names (the broker's three nodes of
+ * the cluster profile share one certificate), and the published port.
+ */
+const SERVERS = [
+  { name: 'rabbitmq', hosts: [...BROKER_NODES, 'localhost', '127.0.0.1'] },
+  { name: 'postgres', hosts: ['postgres', 'localhost', '127.0.0.1'] },
+];
 
 /** Adds every missing variable to the env file, with a fresh value; returns all values. */
 export function ensureEnvFile(

@@ -21,7 +21,8 @@ const DAYS = '825';
 
 /**
  * Writes `ca.crt`/`ca.key` into the directory unless they exist, then each server's certificate
- * and key unless it exists. Keys are readable by their owner only.
+ * and key unless one exists that names all its hosts (a certificate made before a host was added,
+ * e.g. the cluster profile's broker nodes, is made again). Keys are readable by their owner only.
  */
 export function createDevCertificates(dir: string, servers: readonly ServerCertificate[]): void {
   mkdirSync(dir, { recursive: true });
@@ -37,10 +38,15 @@ export function createDevCertificates(dir: string, servers: readonly ServerCerti
     chmodSync(file('ca.key'), 0o600);
   }
   for (const server of servers) {
-    if (existsSync(file(`${server.name}.crt`))) continue;
     const names = server.hosts.map((host) =>
       /^[\d.]+$|:/.test(host) ? `IP:${host}` : `DNS:${host}`,
     );
+    const current = file(`${server.name}.crt`);
+    if (
+      existsSync(current) &&
+      namesAll(openssl('x509', '-in', current, '-noout', '-ext', 'subjectAltName'), names)
+    )
+      continue;
     writeFileSync(
       file(`${server.name}.ext`),
       `subjectAltName=${names.join(',')}\nextendedKeyUsage=serverAuth,clientAuth\n`,
@@ -57,4 +63,18 @@ export function createDevCertificates(dir: string, servers: readonly ServerCerti
     chmodSync(file(`${server.name}.key`), 0o600);
     for (const scratch of ['csr', 'ext']) rmSync(file(`${server.name}.${scratch}`));
   }
+}
+
+/**
+ * Whether `openssl x509 -ext subjectAltName` output lists every name (`DNS:x`, `IP:y`; openssl
+ * prints IP addresses as `IP Address:y`).
+ */
+function namesAll(printed: Buffer, names: readonly string[]): boolean {
+  const listed = new Set(
+    printed
+      .toString()
+      .split(/[,\n]/)
+      .map((name) => name.trim().replace(/^IP Address:/, 'IP:')),
+  );
+  return names.every((name) => listed.has(name));
 }

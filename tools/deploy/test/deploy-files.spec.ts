@@ -51,12 +51,53 @@ describe('deployment files from the manifests', () => {
   });
 
   it('connects a service as its own broker user and Postgres role, over TLS', () => {
-    expect(composeServiceBlock(cart)).toContain(
-      "RABBITMQ_URL: 'amqps://cart:${CART_BROKER_PASSWORD:?run npm run compose:setup}@rabbitmq:5671'",
+    const password = '${CART_BROKER_PASSWORD:?run npm run compose:setup}';
+    const nodes = (...names: string[]) =>
+      names.map((node) => `amqps://cart:${password}@${node}:5671`).join(',');
+    const { services } = composeOf();
+    expect(services.cart.environment.RABBITMQ_URL).toBe(
+      nodes('rabbitmq', 'rabbitmq-2', 'rabbitmq-3'),
     );
+    expect(services['cart-2'].environment.RABBITMQ_URL).toBe(
+      nodes('rabbitmq-2', 'rabbitmq-3', 'rabbitmq'),
+    );
+    expect(services.cart.environment.RABBITMQ_ADDRESS_ORDER).toBe('in-order');
     expect(composeServiceBlock(cart)).toContain(
       "CART_DATABASE_URL: 'postgresql://cart:${CART_DATABASE_PASSWORD:?run npm run compose:setup}@postgres:5432/shop_cart?sslmode=verify-full&sslrootcert=/tls/ca.crt'",
     );
+  });
+
+  it('gives each service a second replica in the cluster profile, set as the first', () => {
+    const { services } = composeOf((text) =>
+      text.replace("PORT: '3001'", "PORT: '3001'\n      CART_ABANDON_AFTER_MS: '60000'"),
+    );
+    const { RABBITMQ_URL: _first, ...first } = services.cart.environment;
+    const { RABBITMQ_URL: _second, ...second } = services['cart-2'].environment;
+    expect(second).toEqual(first);
+    expect(second.CART_ABANDON_AFTER_MS).toBe('60000');
+    expect(services['cart-2'].profiles).toEqual(['cluster']);
+    expect(services['cart-2'].ports).toBeUndefined();
+    expect(services.cart.profiles).toBeUndefined();
+  });
+
+  it('names a replica that is missing, publishes a port, runs always or is set otherwise', () => {
+    const withoutReplica = composeOf((text) => text.replace(/ {2}cart-2:[\s\S]*?\n\n/, ''));
+    expect(composeDisagreements(withoutReplica, [cart])).toEqual([
+      'docker-compose.yml services.cart-2 is missing',
+    ]);
+    const astray = composeOf((text) =>
+      text
+        .replace('    profiles: [cluster]\n', "    ports: ['3011:3001']\n")
+        .replace(
+          /(RABBITMQ_URL: 'amqps:\/\/cart:[^@']*@rabbitmq-2:5671[^']*')/,
+          "$1\n      PORT: '3002'",
+        ),
+    );
+    expect(composeDisagreements(astray, [cart])).toEqual([
+      'docker-compose.yml services.cart-2: profiles is undefined, expected ["cluster"]',
+      'docker-compose.yml services.cart-2: ports is ["3011:3001"], expected undefined',
+      'docker-compose.yml services.cart-2: PORT is 3002, expected 3001',
+    ]);
   });
 
   it('hashes broker passwords as RabbitMQ checks them: sha256 of salt and password, salt first', () => {
@@ -86,6 +127,7 @@ describe('deployment files from the manifests', () => {
     const names = composeVariables([cart]).map((variable) => variable.name);
     expect(names).toEqual([
       'RABBITMQ_ADMIN_PASSWORD',
+      'BROKER_ERLANG_COOKIE',
       'CART_BROKER_PASSWORD',
       'POSTGRES_PASSWORD',
       'CART_DATABASE_PASSWORD',

@@ -1,22 +1,39 @@
 import type { ServiceManifest } from '@shopbus/service-manifest';
 import { databasePasswordVariableOf, variablePrefixOf } from '@shopbus/service-manifest';
-import { composeConnections, fromEnv } from '../../deploy/compose-services';
+import {
+  CLUSTER_PROFILE,
+  composeConnections,
+  fromEnv,
+  replicaNameOf,
+} from '../../deploy/compose-services';
 
-/** A service's block in docker-compose.yml, as `deploy:check` expects it. */
+/**
+ * A service's blocks in docker-compose.yml, as `deploy:check` expects them: the service, and its
+ * second replica in the cluster profile (its settings, but for the broker URL, the first's).
+ */
 export function composeServiceBlock(manifest: ServiceManifest): string {
   const portVariable = `${variablePrefixOf(manifest)}_PORT`;
+  const environment = `${manifest.name}-environment`;
+  const replicaUrl = composeConnections(manifest, 2)['RABBITMQ_URL'];
   return [
     `  ${manifest.name}:`,
     '    <<: *service',
     '    ports:',
     `      - '127.0.0.1:\${${portVariable}:-${manifest.port}}:${manifest.port}'`,
-    '    environment:',
+    `    environment: &${environment}`,
     '      <<: *demo-settings',
     `      SERVICE: ${manifest.name}`,
     `      PORT: '${manifest.port}'`,
     ...Object.entries(composeConnections(manifest)).map(
       ([name, value]) => `      ${name}: '${value}'`,
     ),
+    '',
+    `  ${replicaNameOf(manifest)}:`,
+    '    <<: *service',
+    `    profiles: [${CLUSTER_PROFILE}]`,
+    '    environment:',
+    `      <<: *${environment}`,
+    `      RABBITMQ_URL: '${replicaUrl}'`,
     '',
   ].join('\n');
 }
