@@ -3,7 +3,8 @@
 # docker-local setup, idempotent), `npm run compose:setup` (secrets in .env, broker users, TLS
 # certificates), `docker compose up --build`, every healthcheck, `npm run demo:compose` against
 # the containers (over TLS, as the broker's administrator), then `down` + `up` without -v must
-# keep a dead-lettered message, and finally `down -v` and the engine stopped again.
+# keep a dead-lettered message; then the `cluster` profile (docker-cluster.sh), and finally
+# `down -v` and the engine stopped again.
 set -euo pipefail
 setup="../shared/tools/docker-local/setup.sh"
 
@@ -17,7 +18,8 @@ services=(cart order shipping notification)
 made_env=""
 [ -f .env ] || made_env=yes
 
-seconds() { local start=$1; echo $(($(date +%s) - start)); }
+compose() { docker compose "$@"; }
+source .ci/compose-lib.sh
 
 t=$(date +%s)
 bash "$setup"
@@ -36,26 +38,6 @@ finish() {
 }
 trap finish EXIT
 
-wait_healthy() {
-  local deadline=$(($(date +%s) + 240)) service status
-  for service in "${services[@]}"; do
-    while :; do
-      status=$(docker inspect -f '{{.State.Health.Status}}' "$(docker compose ps -q "$service")" 2>/dev/null || echo missing)
-      [ "$status" = healthy ] && break
-      if [ "$(date +%s)" -gt "$deadline" ]; then
-        echo "$service is $status after 240 s"
-        return 1
-      fi
-      sleep 2
-    done
-  done
-}
-
-dead_letters() {
-  docker compose exec -T rabbitmq rabbitmqctl -q list_queues name messages |
-    awk -v q="$1" '$1 == q { print $2 }'
-}
-
 # A fresh clone has no .env: fresh secrets, broker users and certificates for this run (a .env
 # this script made is removed again at the end; one that was there is kept).
 npm run compose:setup
@@ -67,7 +49,7 @@ docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^shopbus' ||
 
 t=$(date +%s)
 docker compose up -d
-wait_healthy
+wait_healthy "${services[@]}"
 echo "the shop was healthy $(seconds "$t") s after up"
 
 npm run demo:compose
@@ -84,7 +66,11 @@ echo "order.fulfilment.dlq holds ${before:-nothing} before down/up"
 [ "${before:-0}" -ge 1 ]
 docker compose down
 docker compose up -d
-wait_healthy
+wait_healthy "${services[@]}"
 after=$(dead_letters order.fulfilment.dlq)
 echo "order.fulfilment.dlq holds ${after:-nothing} after down/up"
 [ "${after:-0}" -eq "$before" ]
+
+# The one-node shop goes (its volumes too), and the cluster profile comes up in a project of its own.
+docker compose down -v --remove-orphans
+bash .ci/docker-cluster.sh

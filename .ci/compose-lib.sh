@@ -1,0 +1,27 @@
+# Helpers of the Docker stages (sourced by docker-compose.sh and docker-cluster.sh). `compose`
+# is the docker compose command of the calling script (with its profile, if any).
+
+seconds() { local start=$1; echo $(($(date +%s) - start)); }
+
+# wait_healthy SERVICE...: every named service's container healthy, 240 s at most in all.
+wait_healthy() {
+  local deadline=$(($(date +%s) + 240)) service status
+  for service in "$@"; do
+    while :; do
+      status=$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$service")" 2>/dev/null || echo missing)
+      [ "$status" = healthy ] && break
+      if [ "$(date +%s)" -gt "$deadline" ]; then
+        echo "$service is $status after 240 s"
+        return 1
+      fi
+      sleep 2
+    done
+  done
+}
+
+# broker_ctl ARGS...: rabbitmqctl on the first broker node.
+broker_ctl() { compose exec -T rabbitmq rabbitmqctl -q "$@"; }
+
+dead_letters() {
+  broker_ctl list_queues name messages | awk -v q="$1" '$1 == q { print $2 }'
+}
