@@ -18,6 +18,11 @@ const secret = (bytes = 24) => randomBytes(bytes).toString('base64url');
  * Every secret docker-compose.yml reads from `.env`. `npm run compose:setup` writes any that is
  * missing with a fresh random value (and never changes one that is there); `.env.example`
  * lists them without values.
+ *
+ * None is named as a variable that a service, a tool or RabbitMQ's CLI reads itself
+ * (OPERATOR_TOKENS, MESSAGE_KEYS, RABBITMQ_ERLANG_COOKIE): Nx loads `.env` into every task it
+ * runs, so such a name would reach the tests' services and the local broker's CLI, which are not
+ * the compose shop's (docker-compose.yml maps each to the container's own name).
  */
 export function composeVariables(manifests: readonly ServiceManifest[]): ComposeVariable[] {
   return [
@@ -26,9 +31,6 @@ export function composeVariables(manifests: readonly ServiceManifest[]): Compose
       description: 'the broker administrator (management UI, topology, the demo, dlq replays)',
       make: () => secret(),
     },
-    // Not RABBITMQ_ERLANG_COOKIE: Nx loads .env into every task it runs, and RabbitMQ's CLI
-    // takes that variable as its cookie, so the tests' rabbitmqctl calls to the local broker
-    // would fail to authenticate.
     {
       name: 'BROKER_ERLANG_COOKIE',
       description: 'the Erlang cookie the broker nodes of the cluster profile and their CLI share',
@@ -50,12 +52,12 @@ export function composeVariables(manifests: readonly ServiceManifest[]): Compose
       make: () => secret(),
     })),
     {
-      name: 'OPERATOR_TOKENS',
+      name: 'SHOP_OPERATOR_TOKENS',
       description: 'operators of the /admin routes: name:read|write:token, comma-separated',
       make: () => `operator:write:${secret()}`,
     },
     {
-      name: 'MESSAGE_KEYS',
+      name: 'SHOP_MESSAGE_KEYS',
       description:
         'keys of personal-data messages: id:base64-32-bytes, comma-separated, first encrypts',
       make: () => `k${Date.now().toString(36)}:${randomBytes(32).toString('base64')}`,
@@ -87,4 +89,28 @@ export function parseEnv(text: string): Map<string, string> {
     if (match) values.set(match[1], match[2].trim());
   }
   return values;
+}
+
+/**
+ * Variables `.env` held under an earlier name (a name that leaked into Nx's tasks, see
+ * composeVariables): compose:setup renames them, keeping their values (the message keys sealed
+ * what the compose shop's volumes hold).
+ */
+export const RENAMED_COMPOSE_VARIABLES: Readonly<Record<string, string>> = {
+  OPERATOR_TOKENS: 'SHOP_OPERATOR_TOKENS',
+  MESSAGE_KEYS: 'SHOP_MESSAGE_KEYS',
+};
+
+/** `.env`'s text with each variable of an earlier name renamed, unless the new one is there. */
+export function renameEnvVariables(text: string): string {
+  const present = parseEnv(text);
+  return text
+    .split('\n')
+    .map((line) => {
+      const match = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)=/.exec(line);
+      const renamed = match && RENAMED_COMPOSE_VARIABLES[match[2]];
+      if (!match || !renamed || present.has(renamed)) return line;
+      return `${match[1]}${renamed}=${line.slice(match[0].length)}`;
+    })
+    .join('\n');
 }

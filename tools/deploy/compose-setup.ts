@@ -18,7 +18,7 @@ import {
   readServiceManifests,
   type ServiceManifest,
 } from '@shopbus/service-manifest';
-import { composeVariables, parseEnv } from './compose-env';
+import { composeVariables, parseEnv, renameEnvVariables } from './compose-env';
 import { BROKER_NODES } from './compose-services';
 import { createDevCertificates } from './dev-certificates';
 import { BROKER_ADMIN, rabbitmqDefinitions } from './rabbitmq-definitions';
@@ -39,7 +39,12 @@ export function ensureEnvFile(
   file: string,
   manifests: readonly ServiceManifest[],
 ): Map<string, string> {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const written = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const text = renameEnvVariables(written);
+  if (text !== written) {
+    writeFileSync(file, text);
+    console.log(`${path.relative(ROOT, file)}: variables renamed (OPERATOR_TOKENS → SHOP_…)`);
+  }
   const values = parseEnv(text);
   const added = composeVariables(manifests)
     .filter((variable) => !values.get(variable.name))

@@ -25,17 +25,17 @@ export function composeTargetEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.P
     if (!value) throw new Error(`.env has no ${name}: run npm run compose:setup`);
     return value;
   };
-  const operator = need('OPERATOR_TOKENS')
+  const operator = need('SHOP_OPERATOR_TOKENS')
     .split(',')
     .map((entry) => entry.trim().split(':'))
     .find(([, role]) => role === 'write');
-  if (!operator) throw new Error('OPERATOR_TOKENS in .env names no write operator');
+  if (!operator) throw new Error('SHOP_OPERATOR_TOKENS in .env names no write operator');
   const port = env['RABBITMQ_PORT'] || '5671';
   return {
     ...env,
     RABBITMQ_URL: `amqps://admin:${encodeURIComponent(need('RABBITMQ_ADMIN_PASSWORD'))}@localhost:${port}`,
     RABBITMQ_CA_FILE: path.join(WORKSPACE_ROOT, 'deploy/tls/ca.crt'),
     OPERATOR_TOKEN: operator[2],
-    MESSAGE_KEYS: need('MESSAGE_KEYS'),
+    MESSAGE_KEYS: need('SHOP_MESSAGE_KEYS'),
   };
 }

@@ -131,8 +131,8 @@ describe('deployment files from the manifests', () => {
       'CART_BROKER_PASSWORD',
       'POSTGRES_PASSWORD',
       'CART_DATABASE_PASSWORD',
-      'OPERATOR_TOKENS',
-      'MESSAGE_KEYS',
+      'SHOP_OPERATOR_TOKENS',
+      'SHOP_MESSAGE_KEYS',
     ]);
     for (const name of names) expect(example).toContain(`\n${name}=\n`);
     const [first, second] = [1, 2].map(() => composeVariables([cart]).map((v) => v.make()));
