@@ -20,3 +20,5 @@ export * from './lib/operators/operator.guard';
 export * from './lib/tracing/service-tracing';
 export * from './lib/tracing/http-server-spans';
 export * from './lib/tracing/service-tracing.module';
+export * from './lib/metrics/service-metrics';
+export * from './lib/metrics/service-metrics.module';

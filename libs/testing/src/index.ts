@@ -10,4 +10,5 @@ export * from './lib/transport-contract/contract-driver';
 export * from './lib/tls-listener';
 export * from './lib/local-rabbit-cluster';
 export * from './lib/recorded-spans';
+export * from './lib/recorded-metrics';
 export * from './lib/bench-tracing';

@@ -28,3 +28,5 @@ export * from './lib/encryption/message-key-ring';
 export * from './lib/encryption/encrypting-transport';
 export * from './lib/consuming/verified-publishers';
 export * from './lib/tracing/message-tracing';
+export * from './lib/metrics/message-metrics';
+export * from './lib/consuming/delivery-outcome';

@@ -1,3 +1,5 @@
+import { startServiceMetrics } from './metrics/service-metrics';
+import { ServiceMetricsModule } from './metrics/service-metrics.module';
 import { startServiceTracing } from './tracing/service-tracing';
 import { ServiceTracingModule } from './tracing/service-tracing.module';
 import type { DynamicModule } from '@nestjs/common';
@@ -51,8 +53,8 @@ export interface ServiceParts {
 /**
  * The modules every service imports, in one place: JSON logs, messaging on the shop's
  * exchanges (idempotent endpoints recording in the service's database, outgoing types held to
- * the declared list), the outbox with its relay on the service's database, `/health`, and the
- * AsyncAPI document of its messages.
+ * the declared list), the outbox with its relay on the service's database, `/health`, metrics
+ * (`/metrics`), and the AsyncAPI document of its messages.
  */
 export function serviceInfrastructure(
   config: ServiceConfig,
@@ -60,14 +62,21 @@ export function serviceInfrastructure(
   tuning: ServiceTuning = {},
 ): DynamicModule[] {
   const tracing = config.tracing && startServiceTracing(config.serviceName, config.tracing);
+  const metrics = startServiceMetrics(config.serviceName);
   return [
     serviceLogger(config),
     ServiceTracingModule.forRoot(tracing),
+    ServiceMetricsModule.forRoot(metrics),
     OperatorsModule.forRoot(config.operatorAccess),
     shopMessaging(
       config,
       { transactions: database.transactions, outgoing },
-      { ...tuning.messaging, clock: tuning.clock, tracing: tracing?.messaging },
+      {
+        ...tuning.messaging,
+        clock: tuning.clock,
+        tracing: tracing?.messaging,
+        metrics: metrics.messaging,
+      },
     ),
     ShopOutboxModule.forRoot({
       databaseUrl: config.databaseUrl,
@@ -78,6 +87,7 @@ export function serviceInfrastructure(
         pollIntervalMs: config.outboxPollIntervalMs,
         clock: tuning.clock,
         tracing: tracing?.messaging,
+        metrics: metrics.messaging,
         ...tuning.relay,
       },
     }),

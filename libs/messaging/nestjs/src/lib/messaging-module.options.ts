@@ -7,6 +7,7 @@ import type {
   Clock,
   RecoverabilityPolicy,
   Transport,
+  MessageMetrics,
   MessageTracing,
 } from '@shopbus/messaging-core';
 
@@ -50,4 +51,6 @@ export interface MessagingModuleOptions {
   clock?: Clock;
   /** OpenTelemetry spans for what the bus sends and handles (see MessageTracing). Default none. */
   tracing?: MessageTracing;
+  /** OpenTelemetry metrics of what the bus sends and handles (see MessageMetrics). Default none. */
+  metrics?: MessageMetrics;
 }

@@ -30,6 +30,7 @@ import { NestHandlerInvoker } from './pipeline/nest-handler-invoker';
           idempotency: options.idempotency,
           clock: options.clock,
           tracing: options.tracing,
+          metrics: options.metrics,
           outgoing: options.outgoing,
           logger: options.logger ?? nestMessagingLogger(),
         });

@@ -1,13 +1,17 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MessageBus } from '@shopbus/messaging-core';
 import { OutboxRelay, registerOutboxMetrics } from '@shopbus/messaging-outbox';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { ServiceMetrics } from '../metrics/service-metrics';
+import { SERVICE_METRICS } from '../metrics/service-metrics.module';
 import { OperatorRoute } from '../operators/operator-route.decorator';
 import { registerTransportMetrics } from './transport-metrics';
 
 /**
- * `GET /metrics`: Prometheus text: the outbox's backlog and failures, the broker connection and
+ * `GET /metrics`: Prometheus text: the OpenTelemetry instruments of the service (what the bus
+ * sent and handled, how long it took, how each delivery ended, the relay's lag; see
+ * MessageMetrics and RelayMetrics), the outbox's backlog and failures, the broker connection and
  * each endpoint's consumer, and Node's own metrics.
  */
 @ApiTags('admin')
@@ -16,7 +20,11 @@ import { registerTransportMetrics } from './transport-metrics';
 export class MetricsController {
   private readonly registry = new Registry();
 
-  constructor(relay: OutboxRelay, bus: MessageBus) {
+  constructor(
+    relay: OutboxRelay,
+    bus: MessageBus,
+    @Inject(SERVICE_METRICS) private readonly service: ServiceMetrics,
+  ) {
     collectDefaultMetrics({ register: this.registry });
     registerOutboxMetrics(this.registry, relay);
     registerTransportMetrics(this.registry, bus.transport);
@@ -25,7 +33,11 @@ export class MetricsController {
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4')
   @ApiOperation({ summary: 'Prometheus metrics' })
-  metrics(): Promise<string> {
-    return this.registry.metrics();
+  async metrics(): Promise<string> {
+    const [own, instruments] = await Promise.all([
+      this.registry.metrics(),
+      this.service.prometheus(),
+    ]);
+    return `${own}\n${instruments}`;
   }
 }

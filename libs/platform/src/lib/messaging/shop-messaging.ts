@@ -6,6 +6,7 @@ import {
   verifiedPublishers,
   type Clock,
   type OutgoingMessage,
+  type MessageMetrics,
   type MessageTracing,
   type RecoverabilityPolicy,
   type Transport,
@@ -32,6 +33,8 @@ export interface ShopMessagingOptions {
   clock?: Clock;
   /** Spans for what the bus sends and handles (the service's tracing). Default none. */
   tracing?: MessageTracing;
+  /** Counts and durations of what the bus sends and handles (the service's metrics). */
+  metrics?: MessageMetrics;
 }
 
 /** What any transport of the shop is built with: its exchanges, their logical names, the topology. */
@@ -91,6 +94,7 @@ export function shopMessaging(
       : transport,
     clock: options.clock,
     tracing: options.tracing,
+    metrics: options.metrics,
     // Where each service has its own broker user: a message's source must be its publisher,
     // and one the message's contract allows to send it.
     middleware: config.verifyPublishers

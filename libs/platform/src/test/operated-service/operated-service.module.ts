@@ -19,8 +19,14 @@ import { z } from 'zod';
 import type { ServiceConfig } from '../../lib/config/service-config';
 import { serviceInfrastructure, type ServiceTuning } from '../../lib/service-infrastructure';
 
-/** The one command the operated service handles, and the one event it announces. */
-export const DoWork = defineCommand('operated.do-work', z.object({ jobId: z.uuid() }));
+/**
+ * The one command the operated service handles, and the one event it announces. A job may ask
+ * to fail its first attempt or every attempt: a retried and a dead-lettered message on demand.
+ */
+export const DoWork = defineCommand(
+  'operated.do-work',
+  z.object({ jobId: z.uuid(), fail: z.enum(['once', 'always']).optional() }),
+);
 export const WorkAnnounced = defineEvent(
   'operated.work-announced',
   z.object({ jobId: z.string() }),
@@ -29,9 +35,15 @@ export const workEndpoint = defineEndpoint({ queue: 'operated.work' });
 
 @Injectable()
 class DoWorkHandler {
+  private readonly failedOnce = new Set<string>();
+
   @MessageHandler(DoWork, workEndpoint)
-  async work(_: PayloadOf<typeof DoWork>): Promise<void> {
-    // Accepted: what the platform's tests need is a queue whose bad messages are dead-lettered.
+  async work({ jobId, fail }: PayloadOf<typeof DoWork>): Promise<void> {
+    if (fail === 'always') throw new Error(`job ${jobId} fails every time`);
+    if (fail === 'once' && !this.failedOnce.has(jobId)) {
+      this.failedOnce.add(jobId);
+      throw new Error(`job ${jobId} fails the first time`);
+    }
   }
 }
 

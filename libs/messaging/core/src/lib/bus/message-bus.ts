@@ -44,6 +44,7 @@ import { decodeBody } from '../serialization/json-body';
 import { toOutbound } from '../serialization/to-outbound';
 import type { ConsumerHandle, Destination, InboundMessage, Transport } from '../ports/transport';
 import { systemClock, type Clock } from '../time/clock';
+import type { MessageMetrics } from '../metrics/message-metrics';
 import type { MessageTracing } from '../tracing/message-tracing';
 
 export interface MessageBusOptions {
@@ -68,6 +69,10 @@ export interface MessageBusOptions {
    * messages' headers (see MessageTracing). Default none: no span, no header, no cost.
    */
   tracing?: MessageTracing;
+  /**
+   * OpenTelemetry metrics of what the bus sends and handles (see MessageMetrics). Default none.
+   */
+  metrics?: MessageMetrics;
   /**
    * The time scheduled messages fall due by (the outbox reads it from here). Default the system
    * clock; a test harness passes a virtual one.
@@ -180,15 +185,21 @@ export class MessageBus {
     ) as ResponseOf<C>;
   }
 
-  /** Runs one of the bus's sends inside its producer span when tracing is on; as it is when off. */
+  /**
+   * Runs one of the bus's sends inside its producer span when tracing is on, and counted and
+   * timed when metrics are; as it is when both are off.
+   */
   private produce<T>(
     operation: 'publish' | 'send' | 'request',
     contract: AnyContract,
     produce: (built: (messageId: string) => void) => Promise<T>,
   ): Promise<T> {
-    const { tracing } = this.options;
-    if (!tracing) return produce(() => undefined);
-    return tracing.produce({ operation, messageType: contract.type }, produce);
+    const { tracing, metrics } = this.options;
+    const message = { operation, messageType: contract.type };
+    const traced = tracing
+      ? () => tracing.produce(message, produce)
+      : () => produce(() => undefined);
+    return metrics ? metrics.produce(message, traced) : traced();
   }
 
   /**
@@ -227,6 +238,9 @@ export class MessageBus {
     const pipeline = composeMiddleware(
       [
         ...(this.options.tracing ? [this.options.tracing.consumer()] : []),
+        ...(this.options.metrics
+          ? [this.options.metrics.consumer(endpoint.handlers.map((h) => h.contract.type))]
+          : []),
         recoverability({
           policy,
           service: this.options.source,

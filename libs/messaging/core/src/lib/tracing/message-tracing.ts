@@ -11,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { ConsumeMiddleware } from '../consuming/consume-context';
+import { resolvedOutcome, type DeliveryOutcome } from '../consuming/delivery-outcome';
 import type { MessageHeaders } from '../envelope/message-envelope';
 
 export interface MessageTracingOptions {
@@ -23,9 +24,6 @@ export interface MessageTracingOptions {
    */
   propagator?: TextMapPropagator;
 }
-
-/** What became of a delivery, as its `process` span records it (`shopbus.outcome`). */
-export type DeliveryOutcome = 'handled' | 'retried' | 'redelivered' | 'dead-lettered' | 'failed';
 
 /** What a producer span is about: the operation and the message. */
 export interface ProducedMessage {
@@ -165,8 +163,7 @@ export class MessageTracing {
           try {
             await next();
             const { settled } = context;
-            const outcome: DeliveryOutcome =
-              settled?.as ?? (context.attempt > 1 ? 'retried' : 'handled');
+            const outcome: DeliveryOutcome = resolvedOutcome(context);
             span.setAttribute('shopbus.outcome', outcome);
             if (settled) {
               span.recordException(settled.error as Error);

@@ -49,7 +49,7 @@ export async function claimBatch(
           WHERE pending AND next_attempt_at > ${now} AND attempts > 0
           GROUP BY partition_key)
        SELECT o.sequence, o.partition_key, o.intent, o.exchange, o.routing_key, o.queue,
-              o.metadata, o.payload::text AS body, o.attempts
+              o.metadata, o.payload::text AS body, o.attempts, o.next_attempt_at
          FROM outbox_message o
         WHERE o.pending AND o.slice = ANY('{${slices.map(integer).join(',')}}'::int[])
           AND o.next_attempt_at <= ${now}

@@ -8,7 +8,12 @@ import {
   type ClaimedBatch,
 } from './claimed-batch';
 import type { ResolvedRelayOptions } from './outbox-relay.options';
-import { keysNotPublished, publishInKeyOrder, type PublishResult } from './publish-in-key-order';
+import {
+  keysNotPublished,
+  publishInKeyOrder,
+  type PublishResult,
+  type RowPublisher,
+} from './publish-in-key-order';
 
 interface InFlight {
   batch: ClaimedBatch;
@@ -29,6 +34,7 @@ interface InFlight {
 export async function drainSlices(
   connections: readonly Client[],
   transport: Transport,
+  publish: RowPublisher,
   slices: readonly number[],
   options: ResolvedRelayOptions,
   beforeCommit?: () => Promise<void>,
@@ -65,7 +71,7 @@ export async function drainSlices(
       if (!previous) {
         current = {
           batch,
-          results: publishInKeyOrder(transport, batch.rows, undefined, options.tracing),
+          results: publishInKeyOrder(publish, batch.rows),
         };
       } else {
         const results = await previous.results;
@@ -76,17 +82,12 @@ export async function drainSlices(
           if (total.brokerDown) break;
           current = {
             batch,
-            results: publishInKeyOrder(
-              transport,
-              batch.rows,
-              keysNotPublished(results),
-              options.tracing,
-            ),
+            results: publishInKeyOrder(publish, batch.rows, keysNotPublished(results)),
           };
         } else {
           current = {
             batch,
-            results: publishInKeyOrder(transport, batch.rows, undefined, options.tracing),
+            results: publishInKeyOrder(publish, batch.rows),
           };
           // Marked while the broker takes the current batch and the next one is claimed.
           settleInBackground(previous, results);

@@ -1,4 +1,10 @@
-import type { Clock, MessageTracing, MessagingLogger, Transport } from '@shopbus/messaging-core';
+import type {
+  Clock,
+  MessageMetrics,
+  MessageTracing,
+  MessagingLogger,
+  Transport,
+} from '@shopbus/messaging-core';
 
 export interface OutboxRelayOptions {
   /**
@@ -50,12 +56,18 @@ export interface OutboxRelayOptions {
    * MessageTracing.relay). Default none: the stored headers go out as written.
    */
   tracing?: MessageTracing;
+  /**
+   * Counts and times the relay's sends as the bus's own (MessageMetrics.produce), and records
+   * each row's lag from falling due to the broker's confirm (see RelayMetrics). Default none.
+   */
+  metrics?: MessageMetrics;
 }
 
-export type ResolvedRelayOptions = Required<
-  Omit<OutboxRelayOptions, 'logger' | 'clock' | 'tracing'>
-> &
-  Pick<OutboxRelayOptions, 'logger' | 'clock' | 'tracing'>;
+/** The options with no default. */
+type Optional = 'logger' | 'clock' | 'tracing' | 'metrics';
+
+export type ResolvedRelayOptions = Required<Omit<OutboxRelayOptions, Optional>> &
+  Pick<OutboxRelayOptions, Optional>;
 
 export function resolveRelayOptions(options: OutboxRelayOptions): ResolvedRelayOptions {
   const listen = options.listen ?? true;

@@ -11,6 +11,8 @@ import {
   type ResolvedRelayOptions,
 } from './outbox-relay.options';
 import { drainSlices } from './drain-slices';
+import { rowPublisher, type RowPublisher } from './publish-in-key-order';
+import { RelayMetrics } from './relay-metrics';
 import { SliceOwnership } from './slice-ownership';
 import { WakeSignal } from './wake-signal';
 
@@ -53,6 +55,7 @@ export class OutboxRelay {
   private lastHousekeeping = Date.now();
   private publishedCount = 0;
   private failedCount = 0;
+  private readonly publishRow: RowPublisher;
 
   /**
    * @param beforeCommit test hook, run after the broker confirmed a batch and before its rows are
@@ -63,6 +66,10 @@ export class OutboxRelay {
     private readonly beforeCommit?: () => Promise<void>,
   ) {
     this.options = resolveRelayOptions(options);
+    this.publishRow = rowPublisher(options.transport, {
+      tracing: options.tracing,
+      metrics: options.metrics && new RelayMetrics(options.metrics, options.clock),
+    });
     this.logger = options.logger ?? consoleLogger;
     this.backoff = new Backoff(this.options.backoffInitialMs, this.options.backoffMaxMs);
   }
@@ -192,6 +199,7 @@ export class OutboxRelay {
     const outcome = await drainSlices(
       [client, ...this.batchClients],
       this.options.transport,
+      this.publishRow,
       ownership.slices,
       this.options,
       this.beforeCommit,

@@ -12,4 +12,6 @@ export interface OutboxRow {
   /** The payload as JSON text, published as it is. */
   body: string;
   attempts: number;
+  /** When this attempt fell due: written (or scheduled for), or its retry time. */
+  next_attempt_at: Date;
 }

@@ -5,6 +5,24 @@ import type {
   Transport,
 } from '@shopbus/messaging-core';
 import type { OutboxRow } from './outbox-row';
+import type { RelayMetrics } from './relay-metrics';
+
+/** How the relay puts one row on the wire, resolving once the broker confirmed it. */
+export type RowPublisher = (row: OutboxRow) => Promise<void>;
+
+/**
+ * The relay's row publisher: the row as stored, inside its span when tracing is on (the child of
+ * the span that wrote it), counted and timed when metrics are.
+ */
+export function rowPublisher(
+  transport: Transport,
+  { tracing, metrics }: { tracing?: MessageTracing; metrics?: RelayMetrics },
+): RowPublisher {
+  const send: RowPublisher = tracing
+    ? (row) => tracedPublishRow(tracing, transport, row)
+    : (row) => publishRow(transport, row);
+  return metrics ? (row) => metrics.publish(row, () => send(row)) : send;
+}
 
 /** `sentAt` orders the publishes as they went on the wire, across keys. */
 export type FailedPublish = { status: 'failed'; row: OutboxRow; error: unknown; sentAt: number };
@@ -22,10 +40,9 @@ export type PublishResult =
  * that failed in the batch before) are held back altogether.
  */
 export async function publishInKeyOrder(
-  transport: Transport,
+  publish: RowPublisher,
   rows: readonly OutboxRow[],
   heldKeys: ReadonlySet<string> = new Set(),
-  tracing?: MessageTracing,
 ): Promise<PublishResult[]> {
   const byKey = new Map<string, OutboxRow[]>();
   for (const row of rows) {
@@ -44,7 +61,7 @@ export async function publishInKeyOrder(
       }
       const sentAt = sent++;
       try {
-        await (tracing ? tracedPublishRow(tracing, transport, row) : publishRow(transport, row));
+        await publish(row);
         results.push({ status: 'published', row });
       } catch (error) {
         results.push({ status: 'failed', row, error, sentAt });
