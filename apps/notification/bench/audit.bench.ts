@@ -17,7 +17,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createEnvelope, MessageKeyRing, type MessageContext } from '@shopbus/messaging-core';
 import { median, printTable, TestDatabase } from '@shopbus/testing';
 import pg from 'pg';
+import { startServiceMetrics } from '@shopbus/platform';
 import { CustomerKeys } from '../src/audit/customer-keys';
+import { JourneyStepMetrics } from '../src/audit/journey-steps';
 import { RecordAuditEntry } from '../src/audit/record-audit-entry.handler';
 import { NotificationPrisma } from '../src/notification-prisma.service';
 
@@ -94,7 +96,11 @@ async function main(): Promise<void> {
   const prisma = new NotificationPrisma(database.url);
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   const ring = new MessageKeyRing([{ id: 'bench', key: randomBytes(32) }]);
-  const writer = new RecordAuditEntry(prisma, new CustomerKeys(prisma, ring));
+  const writer = new RecordAuditEntry(
+    prisma,
+    new CustomerKeys(prisma, ring),
+    new JourneyStepMetrics(startServiceMetrics('bench-audit')),
+  );
   const record = ({ payload, context }: Entry) => writer.record(payload, context);
   const results = { plain: [] as number[], clear: [] as number[], sealed: [] as number[] };
   try {

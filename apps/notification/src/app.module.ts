@@ -4,6 +4,7 @@ import type { NotificationConfig } from './config';
 import { AuditController } from './audit/audit.controller';
 import { CustomerKeys } from './audit/customer-keys';
 import { ForgetCustomerController } from './audit/forget-customer.controller';
+import { JourneyStepMetrics } from './audit/journey-steps';
 import { RecordAuditEntry } from './audit/record-audit-entry.handler';
 import { NotifyCustomer } from './notifications/notify-customer.handler';
 import { PageOnUrgentNotification } from './notifications/page-on-urgent-notification.handler';
@@ -35,6 +36,7 @@ export class NotificationModule {
         SendEmail,
         PageOnUrgentNotification,
         RecordAuditEntry,
+        JourneyStepMetrics,
       ],
       exports: [NotificationPrisma],
     };

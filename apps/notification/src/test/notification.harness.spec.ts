@@ -2,13 +2,22 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import {
   CartAbandoned,
+  CartCheckedOut,
+  OrderDelivered,
   OrderCancelled,
   OrderPlaced,
   OrderShipped,
   ShipmentDispatched,
 } from '@shopbus/contracts';
+import { toOutbound, type AnyContract } from '@shopbus/messaging-core';
 import type { MessagingHarness } from '@shopbus/messaging-in-memory';
-import { asOperator, startShopHarness, type ServiceOnHarness } from '@shopbus/platform/testing';
+import {
+  asOperator,
+  prometheusSamples,
+  sampleTotal,
+  startShopHarness,
+  type ServiceOnHarness,
+} from '@shopbus/platform/testing';
 import type { NotificationConfig } from '../config';
 import { startNotificationOnHarness } from './notification-on-harness';
 
@@ -172,6 +181,67 @@ describe('the notification service, on the harness', () => {
       source: 'test',
       payload: { orderId },
     });
+  });
+
+  it('times each step of an order’s journey once, by its events’ times, in whatever order they come', async () => {
+    const orderId = randomUUID();
+    const customerEmail = 'ada@example.com';
+    const checkout = Date.parse('2026-11-28T10:00:00.000Z');
+    /** An event of the order sent `ms` after its checkout (the envelope's own time). */
+    const event = (contract: AnyContract, payload: unknown, ms: number) => {
+      const envelope = harness.bus.envelope(contract, payload as never, {
+        correlationId: orderId,
+      });
+      return toOutbound({ ...envelope, sentAt: new Date(checkout + ms).toISOString() });
+    };
+    const checkedOut = event(
+      CartCheckedOut,
+      {
+        cartId: randomUUID(),
+        orderId,
+        customerEmail,
+        shippingAddress: {
+          name: 'Ada',
+          street: '1 Way',
+          city: 'London',
+          postalCode: 'N1',
+          country: 'GB',
+        },
+        items: [{ sku: 'MUG-BLUE', name: 'Mug', quantity: 1, unitPriceCents: 1290 }],
+        itemsTotalCents: 1290,
+        shippingCents: 0,
+        totalCents: 1290,
+      },
+      0,
+    );
+    const placed = event(
+      OrderPlaced,
+      { orderId, customerEmail, totalCents: 1290, itemCount: 1 },
+      250,
+    );
+    const shipped = event(OrderShipped, { orderId, customerEmail, trackingNumber: 'T' }, 3_000);
+    const delivered = event(OrderDelivered, { orderId, customerEmail }, 6_000);
+    // Placed before its checkout, shipped twice (a redelivery): each step still counts once.
+    for (const message of [placed, checkedOut, shipped, shipped, delivered]) {
+      await harness.bus.transport.publish(message);
+    }
+
+    await harness.whenQuiet();
+    const { text } = await audit('/metrics').expect(200);
+    const samples = prometheusSamples(text);
+    const step = (name: string, suffix: 'count' | 'sum') =>
+      sampleTotal(samples, `shop_order_step_duration_${suffix}`, { step: name });
+    expect(
+      ['checkout-to-placed', 'placed-to-shipped', 'shipped-to-delivered'].map((name) => [
+        name,
+        step(name, 'count'),
+        step(name, 'sum'),
+      ]),
+    ).toEqual([
+      ['checkout-to-placed', 1, 0.25],
+      ['placed-to-shipped', 1, 2.75],
+      ['shipped-to-delivered', 1, 3],
+    ]);
   });
 
   it('answers 400 saying what is missing', async () => {
