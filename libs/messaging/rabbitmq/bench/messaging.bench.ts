@@ -9,7 +9,9 @@
  * RABBITMQ_URL selects the broker (default amqp://guest:guest@127.0.0.1:5672);
  * Then tracing: the library with OpenTelemetry spans for every send and delivery (a tracer
  * provider batching them to an exporter that drops them, and the async-hooks context manager on
- * while those rounds run), against the library without, in the same rounds.
+ * while those rounds run), against the library without, in the same rounds; and metrics: the
+ * library with its OpenTelemetry instruments (MessageMetrics, aggregated by an SDK meter
+ * provider as a service's are), against the library without.
  *
  * BENCH_QUEUE_TYPE=quorum runs both contenders on quorum queues (the shop's default; the
  * library's arguments: at-least-once dead-lettering, reject-publish, delivery limit 20) instead
@@ -24,6 +26,7 @@ import {
   handlerFor,
   MessageBus,
   MessageKeyRing,
+  MessageMetrics,
   silentLogger,
 } from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '../src/lib/rabbitmq-transport';
@@ -32,6 +35,7 @@ import type { QueueKind } from '../src/lib/topology/topology';
 import {
   BenchTracing,
   median,
+  RecordedMetrics,
   paced,
   percentile,
   printTable,
@@ -188,11 +192,11 @@ async function plainLatency(
 const keyRing = new MessageKeyRing([{ id: 'bench', key: randomBytes(32) }]);
 
 const benchTracing = new BenchTracing();
+const benchMetrics = new RecordedMetrics();
 
 async function startBus(
   name: string,
-  encrypted = false,
-  traced = false,
+  { encrypted = false, traced = false, metered = false } = {},
 ): Promise<{ bus: MessageBus; transport: RabbitMqTransport }> {
   const transport = new RabbitMqTransport({
     url,
@@ -213,6 +217,7 @@ async function startBus(
     recoverability: { redeliveryDelaysMs: [] },
     logger: silentLogger,
     ...(traced && { tracing: benchTracing.tracing }),
+    ...(metered && { metrics: new MessageMetrics({ meter: benchMetrics.meter }) }),
   });
   return { bus, transport };
 }
@@ -289,10 +294,12 @@ async function main(): Promise<void> {
   const consumerConnection = await connect(url);
   const pub = await startBus('publisher');
   const sub = await startBus('consumer');
-  const sealedPub = await startBus('publisher, encrypting', true);
-  const sealedSub = await startBus('consumer, decrypting', true);
-  const tracedPub = await startBus('publisher, traced', false, true);
-  const tracedSub = await startBus('consumer, traced', false, true);
+  const sealedPub = await startBus('publisher, encrypting', { encrypted: true });
+  const sealedSub = await startBus('consumer, decrypting', { encrypted: true });
+  const tracedPub = await startBus('publisher, traced', { traced: true });
+  const tracedSub = await startBus('consumer, traced', { traced: true });
+  const meteredPub = await startBus('publisher, metered', { metered: true });
+  const meteredSub = await startBus('consumer, metered', { metered: true });
   const names = ['publish', 'consume', 'latency'].map(queue);
   for (const name of names) await declareQueue(publisherConnection, name);
   const [publishQueue, consumeQueue, latencyQueue] = names;
@@ -307,6 +314,8 @@ async function main(): Promise<void> {
     sealedConsume: [[], []],
     tracedPublish: [[], []],
     tracedConsume: [[], []],
+    meteredPublish: [[], []],
+    meteredConsume: [[], []],
   } as Record<string, [number[], number[]]>;
   try {
     for (let round = 1; round <= rounds; round += 1) {
@@ -365,6 +374,19 @@ async function main(): Promise<void> {
         ),
       );
       await declareQueue(publisherConnection, publishQueue);
+
+      // With metrics, against this round's library figures without.
+      results.meteredPublish[0].push(results.publish[1].at(-1) as number);
+      results.meteredPublish[1].push(
+        await libraryPublish(meteredPub.bus, publishQueue, PUBLISH_COUNT),
+      );
+      await declareQueue(publisherConnection, consumeQueue);
+      await libraryPublish(meteredPub.bus, consumeQueue, PUBLISH_COUNT);
+      results.meteredConsume[0].push(results.consume[1].at(-1) as number);
+      results.meteredConsume[1].push(
+        await libraryConsume(meteredSub.bus, consumeQueue, PUBLISH_COUNT),
+      );
+      await declareQueue(publisherConnection, publishQueue);
       console.log(`round ${round}/${rounds} done`);
     }
   } finally {
@@ -377,11 +399,12 @@ async function main(): Promise<void> {
     await channel.deleteExchange(`${run}.events`);
     await channel.deleteExchange(`${run}.commands`);
     await Promise.all(
-      [pub, sub, sealedPub, sealedSub, tracedPub, tracedSub].map(({ transport }) =>
-        transport.close(),
+      [pub, sub, sealedPub, sealedSub, tracedPub, tracedSub, meteredPub, meteredSub].map(
+        ({ transport }) => transport.close(),
       ),
     );
     await benchTracing.shutdown();
+    await benchMetrics.close();
     await Promise.all([publisherConnection.close(), consumerConnection.close()]);
   }
 
@@ -417,6 +440,15 @@ async function main(): Promise<void> {
     ],
     'shopbus, tracing off',
     'shopbus, tracing on',
+  );
+  printTable(
+    `Metrics: the library with its OpenTelemetry instruments (an SDK meter provider aggregating them) against the library without, same rounds`,
+    [
+      row(`confirmed publish, counted and timed`, 'meteredPublish', 'msg/s'),
+      row(`consume, counted and timed by outcome, prefetch ${PREFETCH}`, 'meteredConsume', 'msg/s'),
+    ],
+    'shopbus, metrics off',
+    'shopbus, metrics on',
   );
 }
 

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { connect } from 'amqplib';
 import { until } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
+import { prometheusSamples } from '../testing/prometheus-samples';
 import { ShopTestClient } from '../testing/shop-test-client';
 import { asOperator } from '../testing/test-operators';
 import type { ServiceUnderTest } from '../testing/service-under-test';
@@ -65,10 +66,18 @@ describe('a service’s operator routes', () => {
 
   it('exposes Prometheus metrics with the outbox backlog and each endpoint’s consumer', async () => {
     const { text } = await api.get('/metrics').expect(200);
-    expect(text).toContain('shopbus_outbox_pending_messages 0');
-    expect(text).toContain('shopbus_broker_blocked 0');
-    expect(text).toContain(`shopbus_endpoint_consuming{queue="${workEndpoint.queue}"} 1`);
-    expect(text).toContain('process_cpu_user_seconds_total');
+    const samples = prometheusSamples(text);
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      samples.find(
+        (sample) =>
+          sample.name === name &&
+          Object.entries(labels).every(([label, v]) => sample.labels[label] === v),
+      )?.value;
+    expect(value('shopbus_outbox_pending_messages')).toBe(0);
+    expect(value('shopbus_broker_connected')).toBe(1);
+    expect(value('shopbus_broker_blocked')).toBe(0);
+    expect(value('shopbus_endpoint_consuming', { queue: workEndpoint.queue })).toBe(1);
+    expect(value('process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
 
   it('is ready when its database, broker, every consumer and the outbox relay are (/health/ready, /health), and live regardless', async () => {

@@ -1,7 +1,6 @@
 import { handlerFor, type MessageEnvelope } from '@shopbus/messaging-core';
-import { Countdown, until } from '@shopbus/testing';
-import { Registry } from 'prom-client';
-import { registerOutboxMetrics } from '../lib/metrics/prometheus-outbox-metrics';
+import { Countdown, RecordedMetrics, until } from '@shopbus/testing';
+import { observeOutbox } from '../lib/metrics/outbox-instruments';
 import { NobodyListens, OrderNoted, ShipOrder } from './test-contracts';
 import { startOutboxFixture, type OutboxFixture } from './outbox-fixture';
 
@@ -274,7 +273,7 @@ describe('the transactional outbox and its relay', () => {
     expect(await relay.metrics()).toMatchObject({ pending: 0, failed: 1, failedByThisRelay: 1 });
   });
 
-  it('reports pending rows, the oldest one’s age and failures, also to Prometheus', async () => {
+  it('reports pending rows, the oldest one’s age and failures, also as OpenTelemetry instruments', async () => {
     const relay = await fixture.startRelay({ maxAttempts: 1 });
     await fixture.prisma.$transaction(async (tx) => {
       await fixture.outbox.publish(tx, NobodyListens, { n: 1 });
@@ -292,13 +291,15 @@ describe('the transactional outbox and its relay', () => {
       publishedByThisRelay: 0,
     });
     expect(metrics.oldestPendingAgeMs).toBeGreaterThanOrEqual(0);
-    const registry = new Registry();
-    registerOutboxMetrics(registry, relay);
-    const text = await registry.metrics();
-    expect(text).toContain('shopbus_outbox_pending_messages 3');
-    expect(text).toContain('shopbus_outbox_failed_messages 2');
-    expect(text).toContain('shopbus_outbox_gave_up_total 2');
-    expect(text).toMatch(/shopbus_outbox_oldest_pending_age_seconds \d/);
+    const recorded = new RecordedMetrics();
+    observeOutbox(recorded.meter, relay);
+    const valueOf = async (name: string) => (await recorded.metric(name))?.dataPoints[0]?.value;
+    expect(await valueOf('shopbus_outbox_pending_messages')).toBe(3);
+    expect(await valueOf('shopbus_outbox_failed_messages')).toBe(2);
+    expect(await valueOf('shopbus_outbox_gave_up_total')).toBe(2);
+    expect(await valueOf('shopbus_outbox_published_total')).toBe(0);
+    expect(await valueOf('shopbus_outbox_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(0);
+    await recorded.close();
   });
 
   it('retryFailed puts given-up rows back, and they are published once they can be', async () => {

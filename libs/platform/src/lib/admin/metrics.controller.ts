@@ -1,12 +1,12 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MessageBus } from '@shopbus/messaging-core';
-import { OutboxRelay, registerOutboxMetrics } from '@shopbus/messaging-outbox';
+import { observeOutbox, OutboxRelay } from '@shopbus/messaging-outbox';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ServiceMetrics } from '../metrics/service-metrics';
 import { SERVICE_METRICS } from '../metrics/service-metrics.module';
 import { OperatorRoute } from '../operators/operator-route.decorator';
-import { registerTransportMetrics } from './transport-metrics';
+import { observeTransport } from './transport-metrics';
 
 /**
  * `GET /metrics`: Prometheus text: the OpenTelemetry instruments of the service (what the bus
@@ -25,9 +25,10 @@ export class MetricsController {
     bus: MessageBus,
     @Inject(SERVICE_METRICS) private readonly service: ServiceMetrics,
   ) {
+    // Node's own metrics from prom-client; everything of the service's through OpenTelemetry.
     collectDefaultMetrics({ register: this.registry });
-    registerOutboxMetrics(this.registry, relay);
-    registerTransportMetrics(this.registry, bus.transport);
+    observeOutbox(service.meter, relay);
+    observeTransport(service.meter, bus.transport);
   }
 
   @Get()
