@@ -10,7 +10,8 @@
  *    after a plain pg commit (no outbox, so an event is lost if the process dies in between).
  *
  * 3. The drain again with the relay tracing every send (a span each, batched to an exporter
- *    that drops them), against the untraced drain.
+ *    that drops them), and again with its metrics on (each send counted and timed, each row's
+ *    lag recorded, as in every service), each against the plain drain.
  *
  * RABBITMQ_URL and DATABASE_URL select the services (defaults: the local ones). A database of
  * its own is created for the run and dropped afterwards.
@@ -24,12 +25,14 @@ import { z } from 'zod';
 import {
   defineEvent,
   MessageBus,
+  MessageMetrics,
   silentLogger,
   type MessageTracing,
 } from '@shopbus/messaging-core';
 import { RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 import {
   BenchTracing,
+  RecordedMetrics,
   paced,
   percentile,
   printTable,
@@ -162,7 +165,7 @@ async function relayThroughput(
   databaseUrl: string,
   transport: RabbitMqTransport,
   consumer: LiveConsumer,
-  tracing?: MessageTracing,
+  instruments: { tracing?: MessageTracing; metrics?: MessageMetrics } = {},
 ): Promise<number> {
   const arrived = consumer.collect(ROWS);
   const relay = new OutboxRelay({
@@ -170,7 +173,7 @@ async function relayThroughput(
     transport,
     batchSize: BATCH,
     logger: silentLogger,
-    tracing,
+    ...instruments,
   });
   const started = performance.now();
   await relay.start();
@@ -287,9 +290,17 @@ async function main(): Promise<void> {
     await fillOutbox(db, bus);
     const benchTracing = new BenchTracing();
     const relayedTraced = await benchTracing.measure(() =>
-      relayThroughput(database.url, transport, consumer as LiveConsumer, benchTracing.tracing),
+      relayThroughput(database.url, transport, consumer as LiveConsumer, {
+        tracing: benchTracing.tracing,
+      }),
     );
     await benchTracing.shutdown();
+    await fillOutbox(db, bus);
+    const benchMetrics = new RecordedMetrics();
+    const relayedMetered = await relayThroughput(database.url, transport, consumer, {
+      metrics: new MessageMetrics({ meter: benchMetrics.meter }),
+    });
+    await benchMetrics.close();
 
     // Not measured: Prisma's first transactions compile their queries and open connections, and
     // the drain left dead rows that autovacuum would clear in a running service.
@@ -369,6 +380,19 @@ async function main(): Promise<void> {
       ],
       'relay, tracing off',
       'relay, tracing on',
+    );
+    printTable(
+      "Metrics: the relay counting and timing each send and recording each row's lag (an SDK meter provider aggregating them) against the relay without",
+      [
+        {
+          metric: `drain ${ROWS} rows, confirms per ${BATCH}`,
+          baseline: relayed,
+          library: relayedMetered,
+          unit: 'msg/s',
+        },
+      ],
+      'relay, metrics off',
+      'relay, metrics on',
     );
   } finally {
     const cleanup = await admin.createChannel();
