@@ -78,6 +78,8 @@ wait_healthy "${services[@]}" "${replicas[@]}"
 compose start rabbitmq-2
 wait_healthy rabbitmq-2
 until_ok 60 check_queues 2 3
+# Prometheus scrapes the second replicas and the three nodes as well, every one up again.
+npm run compose:check-metrics -- --cluster
 
 # Two replicas of the order saga, one set of steps per order: no status twice for one order.
 duplicates=$(compose exec -T postgres psql -U postgres -d shop_order -Atc \

@@ -2,7 +2,8 @@
 # The README's Docker path, for real: the engine (installed and started by the shared
 # docker-local setup, idempotent), `npm run compose:setup` (secrets in .env, broker users, TLS
 # certificates), `docker compose up --build`, every healthcheck, `npm run demo:compose` against
-# the containers (over TLS, as the broker's administrator), then `down` + `up` without -v must
+# the containers (over TLS, as the broker's administrator), Prometheus asked whether it scrapes,
+# evaluates and answers (`npm run compose:check-metrics`), then `down` + `up` without -v must
 # keep a dead-lettered message; then the `cluster` profile (docker-cluster.sh), and finally
 # `down -v` and the engine stopped again.
 set -euo pipefail
@@ -13,6 +14,7 @@ setup="../shared/tools/docker-local/setup.sh"
 export COMPOSE_PROJECT_NAME=shopbus-ci
 export RABBITMQ_PORT=20671 RABBITMQ_MANAGEMENT_PORT=20673 POSTGRES_PORT=20432
 export CART_PORT=20001 ORDER_PORT=20002 SHIPPING_PORT=20003 NOTIFICATION_PORT=20004
+export PROMETHEUS_PORT=20090
 services=(cart order shipping notification)
 
 made_env=""
@@ -53,6 +55,9 @@ wait_healthy "${services[@]}"
 echo "the shop was healthy $(seconds "$t") s after up"
 
 npm run demo:compose
+# Prometheus: the alert rules loaded, every target up, the dashboard's queries answered, and the
+# demo's dead letter firing its alert.
+npm run compose:check-metrics
 
 # The demo leaves one message in order.fulfilment.dlq (see the README): it must survive the
 # containers being removed and created again, volumes kept. The order service gives it up a few

@@ -57,6 +57,11 @@ export function composeVariables(manifests: readonly ServiceManifest[]): Compose
       make: () => `operator:write:${secret()}`,
     },
     {
+      name: 'SHOP_SCRAPE_TOKEN',
+      description: "Prometheus's token: a read operator's, to scrape the services' /metrics",
+      make: () => secret(),
+    },
+    {
       name: 'SHOP_MESSAGE_KEYS',
       description:
         'keys of personal-data messages: id:base64-32-bytes, comma-separated, first encrypts',

@@ -132,6 +132,7 @@ describe('deployment files from the manifests', () => {
       'POSTGRES_PASSWORD',
       'CART_DATABASE_PASSWORD',
       'SHOP_OPERATOR_TOKENS',
+      'SHOP_SCRAPE_TOKEN',
       'SHOP_MESSAGE_KEYS',
     ]);
     for (const name of names) expect(example).toContain(`\n${name}=\n`);
