@@ -123,6 +123,57 @@ describe('message tracing: one trace across the broker', () => {
     await fixture.admin.untilMessageCount(`${queue}.dlq`, 1);
   });
 
+  it('a delayed redelivery and a dead-letter replay stay in the sender’s trace, children of its send', async () => {
+    const queue = fixture.queueName('traced-redelivered');
+    const calls = new Map<number, number>();
+    let fixed = false;
+    const handled = new Countdown<number>();
+    await fixture.bus.subscribe({
+      queue,
+      // Two immediate attempts, one delayed redelivery 50 ms later, then the dead-letter queue.
+      recoverability: { redeliveryDelaysMs: [50] },
+      handlers: [
+        handlerFor(DoThing, async ({ n }) => {
+          const call = (calls.get(n) ?? 0) + 1;
+          calls.set(n, call);
+          // n=1 works once redelivered; n=2 only once fixed (after its replay).
+          if ((n === 1 && call <= 2) || (n === 2 && !fixed)) throw new Error(`not yet: ${n}`);
+          handled.record(n);
+        }),
+      ],
+    });
+
+    const first = await fixture.bus.send(DoThing, { n: 1 }, { queue });
+    const second = await fixture.bus.send(DoThing, { n: 2 }, { queue });
+    await handled.reach(1);
+    await fixture.admin.untilMessageCount(`${queue}.dlq`, 1);
+    fixed = true;
+    await fixture.transport.deadLetterQueues().replay(queue);
+    await handled.reach(2);
+    await until(() => named(`process ${queue}`).length === 5, 'five deliveries ended');
+
+    const sends = named(`send ${DoThing.type}`);
+    const sendOf = (messageId: string) =>
+      sends.find((span) => span.attributes['messaging.message.id'] === messageId);
+    const deliveries = (messageId: string) =>
+      named(`process ${queue}`).filter(
+        (span) => span.attributes['messaging.message.id'] === messageId,
+      );
+    for (const [sent, outcomes] of [
+      [first, ['redelivered', 'handled']],
+      [second, ['redelivered', 'dead-lettered', 'handled']],
+    ] as const) {
+      const send = sendOf(sent.messageId);
+      expect(send).toBeDefined();
+      const spans = deliveries(sent.messageId);
+      expect(spans.map((span) => span.attributes['shopbus.outcome'])).toEqual(outcomes);
+      for (const span of spans) {
+        expect(span.spanContext().traceId).toBe(send?.spanContext().traceId);
+        expect(parentOf(span)).toBe(send?.spanContext().spanId);
+      }
+    }
+  });
+
   it('a request and its answer: a client span, the responder’s process span its child', async () => {
     const queue = fixture.queueName('traced-queries');
     await fixture.bus.subscribe({
