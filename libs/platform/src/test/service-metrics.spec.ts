@@ -4,6 +4,7 @@ import request from 'supertest';
 import { shopExchanges } from '@shopbus/contracts';
 import { until } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
+import { startServiceMetrics } from '../lib/metrics/service-metrics';
 import type { ServiceUnderTest } from '../testing/service-under-test';
 import { asOperator } from '../testing/test-operators';
 import { DoWork, workEndpoint } from './operated-service/operated-service.module';
@@ -115,5 +116,19 @@ describe('a service’s /metrics, from its OpenTelemetry instruments', () => {
     await until(async () => (await announced()).sent === before.sent + 3, 'three relayed');
     expect(await announced()).toEqual({ sent: before.sent + 3, lag: before.lag + 3 });
     await connection.close();
+  });
+
+  it('serves what it can read when an instrument cannot be read (the database away), and says why', async () => {
+    const metrics = startServiceMetrics('scrape-test');
+    metrics.meter.createObservableGauge('test_readable').addCallback((result) => result.observe(7));
+    metrics.meter.createObservableGauge('test_unreadable').addCallback(() => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    });
+    const text = await metrics.prometheus();
+    await metrics.shutdown();
+
+    expect(total(prometheusSamples(text), 'test_readable', {})).toBe(7);
+    expect(prometheusSamples(text).some((sample) => sample.name === 'test_unreadable')).toBe(false);
+    expect(text).toMatch(/^# not collected: .*ECONNREFUSED/m);
   });
 });

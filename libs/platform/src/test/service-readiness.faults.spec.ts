@@ -2,6 +2,7 @@ import request from 'supertest';
 import { brokerControl, until } from '@shopbus/testing';
 import type { ServiceConfig } from '../lib/config/service-config';
 import type { ServiceUnderTest } from '../testing/service-under-test';
+import { prometheusSamples, sampleTotal } from '../testing/prometheus-samples';
 import { asOperator } from '../testing/test-operators';
 import { startOperatedService } from './operated-service/start-operated-service';
 
@@ -30,6 +31,8 @@ describe('a service’s readiness while the broker blocks publishing', () => {
       const health = await api.get('/health/ready');
       expect(health.body.error.broker.message).toMatch(/RabbitMQ blocks publishing: .*memory/i);
       await api.get('/health/live').expect(200);
+      const { text } = await api.get('/metrics').expect(200);
+      expect(sampleTotal(prometheusSamples(text), 'shopbus_broker_blocked')).toBe(1);
     } finally {
       await brokerControl.clearMemoryAlarm();
     }

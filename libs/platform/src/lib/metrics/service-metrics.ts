@@ -31,9 +31,12 @@ export function startServiceMetrics(serviceName: string): ServiceMetrics {
     meter,
     messaging: new MessageMetrics({ meter }),
     async prometheus() {
+      // An instrument that cannot be read now (the outbox's gauges while the database is away)
+      // leaves out its own series and says why, never the others: a scrape that failed as a
+      // whole would hide the broker's state exactly when an operator needs it.
       const { resourceMetrics, errors } = await reader.collect();
-      if (errors.length > 0) throw errors[0];
-      return serializer.serialize(resourceMetrics);
+      const why = errors.map((error) => `# not collected: ${String(error).replace(/\s+/g, ' ')}\n`);
+      return `${why.join('')}${serializer.serialize(resourceMetrics)}`;
     },
     shutdown: () => provider.shutdown(),
   };
