@@ -317,6 +317,31 @@ async function main(): Promise<void> {
     meteredPublish: [[], []],
     meteredConsume: [[], []],
   } as Record<string, [number[], number[]]>;
+  type Bus = Awaited<ReturnType<typeof startBus>>;
+  /**
+   * One variant of the library (`<variant>Publish`, `<variant>Consume`) against this round's
+   * figures of plain amqplib (0) or of the plain library (1); `around` wraps its measured work.
+   */
+  const variantRound = async (
+    variant: 'sealed' | 'traced' | 'metered',
+    publisher: Bus,
+    consumer: Bus,
+    against: 0 | 1,
+    around: (work: () => Promise<number>) => Promise<number> = (work) => work(),
+  ) => {
+    await declareQueue(publisherConnection, publishQueue);
+    results[`${variant}Publish`][0].push(results.publish[against].at(-1) as number);
+    results[`${variant}Publish`][1].push(
+      await around(() => libraryPublish(publisher.bus, publishQueue, PUBLISH_COUNT)),
+    );
+    await declareQueue(publisherConnection, consumeQueue);
+    await around(() => libraryPublish(publisher.bus, consumeQueue, PUBLISH_COUNT));
+    results[`${variant}Consume`][0].push(results.consume[against].at(-1) as number);
+    results[`${variant}Consume`][1].push(
+      await around(() => libraryConsume(consumer.bus, consumeQueue, PUBLISH_COUNT)),
+    );
+    await declareQueue(publisherConnection, publishQueue);
+  };
   try {
     for (let round = 1; round <= rounds; round += 1) {
       results.bare[0].push(
@@ -344,49 +369,11 @@ async function main(): Promise<void> {
       results.p99[0].push(percentile(plain, 99));
       results.p99[1].push(percentile(library, 99));
 
-      // Encrypted bodies, against this round's plain figures.
-      await declareQueue(publisherConnection, publishQueue);
-      results.sealedPublish[0].push(results.publish[0].at(-1) as number);
-      results.sealedPublish[1].push(
-        await libraryPublish(sealedPub.bus, publishQueue, PUBLISH_COUNT),
-      );
-      await declareQueue(publisherConnection, consumeQueue);
-      await libraryPublish(sealedPub.bus, consumeQueue, PUBLISH_COUNT);
-      results.sealedConsume[0].push(results.consume[0].at(-1) as number);
-      results.sealedConsume[1].push(
-        await libraryConsume(sealedSub.bus, consumeQueue, PUBLISH_COUNT),
-      );
-      await declareQueue(publisherConnection, publishQueue);
-
-      // Traced, against this round's untraced library figures.
-      results.tracedPublish[0].push(results.publish[1].at(-1) as number);
-      results.tracedPublish[1].push(
-        await benchTracing.measure(() =>
-          libraryPublish(tracedPub.bus, publishQueue, PUBLISH_COUNT),
-        ),
-      );
-      await declareQueue(publisherConnection, consumeQueue);
-      await benchTracing.measure(() => libraryPublish(tracedPub.bus, consumeQueue, PUBLISH_COUNT));
-      results.tracedConsume[0].push(results.consume[1].at(-1) as number);
-      results.tracedConsume[1].push(
-        await benchTracing.measure(() =>
-          libraryConsume(tracedSub.bus, consumeQueue, PUBLISH_COUNT),
-        ),
-      );
-      await declareQueue(publisherConnection, publishQueue);
-
-      // With metrics, against this round's library figures without.
-      results.meteredPublish[0].push(results.publish[1].at(-1) as number);
-      results.meteredPublish[1].push(
-        await libraryPublish(meteredPub.bus, publishQueue, PUBLISH_COUNT),
-      );
-      await declareQueue(publisherConnection, consumeQueue);
-      await libraryPublish(meteredPub.bus, consumeQueue, PUBLISH_COUNT);
-      results.meteredConsume[0].push(results.consume[1].at(-1) as number);
-      results.meteredConsume[1].push(
-        await libraryConsume(meteredSub.bus, consumeQueue, PUBLISH_COUNT),
-      );
-      await declareQueue(publisherConnection, publishQueue);
+      // Encrypted bodies against this round's plain figures; traced and metered buses against
+      // this round's library figures without.
+      await variantRound('sealed', sealedPub, sealedSub, 0);
+      await variantRound('traced', tracedPub, tracedSub, 1, (work) => benchTracing.measure(work));
+      await variantRound('metered', meteredPub, meteredSub, 1);
       console.log(`round ${round}/${rounds} done`);
     }
   } finally {
