@@ -282,6 +282,20 @@ describe('the shop, end to end', () => {
     ]) {
       expect([...processed]).toContain(expected);
     }
+    // The SQL a handler runs is in it too, under the handler's span: order's insert of the order.
+    const placing = spans().find(
+      (s) => s.service === 'order' && s.name === 'process order.cart-checked-out',
+    );
+    const orderStatements = spans().filter(
+      (s) =>
+        s.service === 'order' &&
+        s.kind === 3 &&
+        s.attributes['db.system.name'] === 'postgresql' &&
+        s.parentSpanId === placing?.spanId,
+    );
+    expect(orderStatements.map((s) => s.attributes['db.query.text'])).toContainEqual(
+      expect.stringMatching(/INSERT INTO "order"/),
+    );
     // No delivery of this order outside it: none of its conversation's spans is in another trace.
     expect(
       collector.spans.filter(

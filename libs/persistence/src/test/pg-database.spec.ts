@@ -1,4 +1,5 @@
-import { databaseUrl } from '@shopbus/testing';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { databaseUrl, RecordedSpans } from '@shopbus/testing';
 import { PgDatabase, servicePool, sql } from '../lib/pg-database';
 
 describe('PgDatabase', () => {
@@ -81,5 +82,34 @@ describe('PgDatabase', () => {
     await database.$transaction((tx) => tx.$executeRaw`INSERT INTO note VALUES (${'next'})`);
     expect(await rows()).toEqual(['next']);
     expect(pool.totalCount).toBeLessThanOrEqual(2);
+  });
+
+  it('puts each statement in a span of the trace it runs in, with its text but never its values, and no span outside one', async () => {
+    const recorded = new RecordedSpans().registerGlobally();
+    try {
+      await database.$executeRaw`INSERT INTO note VALUES (${'untraced'})`;
+      const handler = await recorded.tracer.startActiveSpan('process test', async (span) => {
+        await database.$transaction(async (tx) => {
+          await tx.$executeRaw`INSERT INTO note VALUES (${'secret-value'})`;
+          await tx.$queryRaw`SELECT note FROM note`;
+        });
+        await expect(database.$queryRaw`SELECT nope FROM note`).rejects.toThrow(/nope/);
+        span.end();
+        return span.spanContext();
+      });
+
+      const statements = recorded.finished.filter((span) => span.name !== 'process test');
+      expect(statements.map((span) => span.name)).toEqual(['INSERT', 'SELECT', 'SELECT']);
+      for (const span of statements) {
+        expect(span.parentSpanContext?.spanId).toBe(handler.spanId);
+        expect(span.kind).toBe(SpanKind.CLIENT);
+        expect(span.attributes['db.system.name']).toBe('postgresql');
+      }
+      expect(statements[0].attributes['db.query.text']).toBe('INSERT INTO note VALUES ($1)');
+      expect(JSON.stringify(statements.map((span) => span.attributes))).not.toContain('secret');
+      expect(statements[2].status.code).toBe(SpanStatusCode.ERROR);
+    } finally {
+      await recorded.close();
+    }
   });
 });

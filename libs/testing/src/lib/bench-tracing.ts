@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   BasicTracerProvider,
@@ -24,6 +24,26 @@ export class BenchTracing {
   });
   private readonly contextManager = new AsyncLocalStorageContextManager();
   readonly tracing = new MessageTracing({ tracer: this.provider.getTracer('bench') });
+
+  /**
+   * Makes this the process's global tracer provider too, for code that takes its tracer from the
+   * global API (a PgDatabase's statement spans).
+   */
+  registerGlobally(): this {
+    trace.setGlobalTracerProvider(this.provider);
+    return this;
+  }
+
+  /** Runs `work` inside an active span of this provider (while `measure` runs: a recording one). */
+  inSpan<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return this.provider.getTracer('bench').startActiveSpan(name, async (span) => {
+      try {
+        return await work();
+      } finally {
+        span.end();
+      }
+    });
+  }
 
   async measure<T>(work: () => Promise<T>): Promise<T> {
     context.setGlobalContextManager(this.contextManager.enable());

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   BasicTracerProvider,
@@ -46,8 +46,18 @@ export class RecordedSpans {
     this.exporter.reset();
   }
 
+  /**
+   * Makes this the process's global tracer provider too, for code that takes its tracer from the
+   * global API (a PgDatabase's statement spans); `close` unregisters it.
+   */
+  registerGlobally(): this {
+    trace.setGlobalTracerProvider(this.provider);
+    return this;
+  }
+
   async close(): Promise<void> {
     await this.provider.shutdown();
     context.disable();
+    trace.disable();
   }
 }

@@ -1,4 +1,4 @@
-import { context, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -38,6 +38,9 @@ export function startServiceTracing(serviceName: string, config: TracingConfig):
     ],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  // Global as well, for the spans of code that knows no service: a PgDatabase's statements
+  // (inStatementSpan). One service per process; in a process of several, the first one's.
+  trace.setGlobalTracerProvider(provider);
   const tracer = provider.getTracer('shopbus');
   return {
     tracer,
