@@ -40,13 +40,15 @@ check_queues() {
 
 # until_ok SECONDS COMMAND...: runs the command every 2 s until it succeeds, SECONDS at most.
 until_ok() {
-  local deadline=$(($(date +%s) + $1))
+  local deadline=$(($(date +%s) + $1)) out
   shift
-  until "$@" > /tmp/until_ok.out 2>&1; do
-    if [ "$(date +%s)" -gt "$deadline" ]; then cat /tmp/until_ok.out; return 1; fi
+  out=$(mktemp)
+  until "$@" > "$out" 2>&1; do
+    if [ "$(date +%s)" -gt "$deadline" ]; then cat "$out"; rm -f "$out"; return 1; fi
     sleep 2
   done
-  cat /tmp/until_ok.out
+  cat "$out"
+  rm -f "$out"
 }
 
 t=$(date +%s)

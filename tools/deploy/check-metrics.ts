@@ -15,7 +15,7 @@ const TARGETS_PER_JOB: Record<string, number> = process.argv.includes('--cluster
   : { shop: 4, rabbitmq: 1 };
 
 /** The queries an operator's dashboard asks, each of which must answer with data. */
-export const DASHBOARD_QUERIES: Record<string, string> = {
+const DASHBOARD_QUERIES: Record<string, string> = {
   'checkouts relayed per second':
     'sum(rate(messaging_client_sent_messages_total{shopbus_message_type="cart.checked-out"}[5m]))',
   'order journey steps, p99 seconds':

@@ -36,7 +36,7 @@ export function configureService(app: INestApplication, description: ServiceDesc
   app.useLogger(app.get(Logger));
   // First, so that the request's span covers all the rest (see serviceInfrastructure).
   const tracing = app.get<ServiceTracing | null>(SERVICE_TRACING, { strict: false });
-  if (tracing) app.use(httpServerSpans(tracing.tracer));
+  if (tracing) app.use(httpServerSpans(tracing.messaging));
   hardenHttp(app);
   // The catch-all first: Nest tries global filters from the last registered to the first.
   app.useGlobalFilters(

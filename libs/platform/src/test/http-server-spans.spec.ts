@@ -1,6 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { MessageTracing } from '@shopbus/messaging-core';
 import { RecordedSpans, until } from '@shopbus/testing';
 import { httpServerSpans } from '../lib/tracing/http-server-spans';
 
@@ -8,7 +9,7 @@ import { httpServerSpans } from '../lib/tracing/http-server-spans';
 describe('HTTP server spans', () => {
   const recorded = new RecordedSpans();
   const app = express();
-  app.use(httpServerSpans(recorded.tracer));
+  app.use(httpServerSpans(new MessageTracing({ tracer: recorded.tracer })));
   app.get('/things/:id', (_request, response) => {
     response.json({ ok: true });
   });

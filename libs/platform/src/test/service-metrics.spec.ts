@@ -35,13 +35,15 @@ describe('a service’s /metrics, from its OpenTelemetry instruments', () => {
       .expect(200);
     return prometheusSamples(text);
   };
-  const total = sampleTotal;
   const onWork = { messaging_destination_name: workEndpoint.queue };
   const outcomes = (samples: PrometheusSample[]) =>
     Object.fromEntries(
       ['handled', 'retried', 'redelivered', 'dead-lettered', 'failed'].map((outcome) => [
         outcome,
-        total(samples, 'messaging_process_duration_count', { ...onWork, shopbus_outcome: outcome }),
+        sampleTotal(samples, 'messaging_process_duration_count', {
+          ...onWork,
+          shopbus_outcome: outcome,
+        }),
       ]),
     );
 
@@ -64,8 +66,7 @@ describe('a service’s /metrics, from its OpenTelemetry instruments', () => {
     );
     const after = await scrape();
 
-    const moved = (samples: PrometheusSample[]) => outcomes(samples);
-    const [was, is] = [moved(before), moved(after)];
+    const [was, is] = [outcomes(before), outcomes(after)];
     expect(Object.fromEntries(Object.entries(is).map(([k, v]) => [k, v - was[k]]))).toEqual({
       handled: 1,
       retried: 1,
@@ -75,15 +76,15 @@ describe('a service’s /metrics, from its OpenTelemetry instruments', () => {
       failed: 0,
     });
     const consumed = (samples: PrometheusSample[]) =>
-      total(samples, 'messaging_client_consumed_messages_total', {
+      sampleTotal(samples, 'messaging_client_consumed_messages_total', {
         ...onWork,
         shopbus_message_type: DoWork.type,
       });
     expect(consumed(after) - consumed(before)).toBe(4);
     // The histogram's buckets agree with its count: every delivery fell in the +Inf bucket.
     expect(
-      total(after, 'messaging_process_duration_bucket', { ...onWork, le: '+Inf' }) -
-        total(before, 'messaging_process_duration_bucket', { ...onWork, le: '+Inf' }),
+      sampleTotal(after, 'messaging_process_duration_bucket', { ...onWork, le: '+Inf' }) -
+        sampleTotal(before, 'messaging_process_duration_bucket', { ...onWork, le: '+Inf' }),
     ).toBe(4);
   });
 
@@ -99,11 +100,11 @@ describe('a service’s /metrics, from its OpenTelemetry instruments', () => {
     );
     const announced = () =>
       scrape().then((samples) => ({
-        sent: total(samples, 'messaging_client_sent_messages_total', {
+        sent: sampleTotal(samples, 'messaging_client_sent_messages_total', {
           shopbus_message_type: 'operated.work-announced',
           messaging_operation_name: 'publish',
         }),
-        lag: total(samples, 'shopbus_outbox_relay_lag_count', {
+        lag: sampleTotal(samples, 'shopbus_outbox_relay_lag_count', {
           shopbus_message_type: 'operated.work-announced',
         }),
       }));
@@ -127,7 +128,7 @@ describe('a service’s /metrics, from its OpenTelemetry instruments', () => {
     const text = await metrics.prometheus();
     await metrics.shutdown();
 
-    expect(total(prometheusSamples(text), 'test_readable', {})).toBe(7);
+    expect(sampleTotal(prometheusSamples(text), 'test_readable', {})).toBe(7);
     expect(prometheusSamples(text).some((sample) => sample.name === 'test_unreadable')).toBe(false);
     expect(text).toMatch(/^# not collected: .*ECONNREFUSED/m);
   });

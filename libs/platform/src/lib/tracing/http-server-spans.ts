@@ -1,12 +1,5 @@
-import {
-  context,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Tracer,
-} from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { MessageHeaders, MessageTracing } from '@shopbus/messaging-core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** What the middleware reads of an Express request: the router sets `route` once it matched. */
@@ -17,21 +10,17 @@ type RoutedRequest = IncomingMessage & {
   route?: { path?: string };
 };
 
-const propagator = new W3CTraceContextPropagator();
-
 /**
  * Express middleware: a SERVER span per HTTP request (`POST /carts/:id/checkout`), the child of
  * a caller's `traceparent` if it sent one, and the active span while the request is handled, so
  * that the messages the request sends (through the bus or the outbox) continue its trace. The
- * answer names the trace in a `traceresponse` header.
+ * answer names the trace in a `traceresponse` header. The caller's context is read as the
+ * service's messages' is (MessageTracing.extract): one propagator, forged values ignored.
  */
-export function httpServerSpans(tracer: Tracer) {
+export function httpServerSpans(tracing: MessageTracing) {
   return (request: RoutedRequest, response: ServerResponse, next: () => void): void => {
-    const parent = propagator.extract(ROOT_CONTEXT, request.headers, {
-      keys: (carrier) => Object.keys(carrier),
-      get: (carrier, key) => carrier[key],
-    });
-    const span = tracer.startSpan(
+    const parent = tracing.extract(request.headers as MessageHeaders);
+    const span = tracing.tracer.startSpan(
       request.method,
       {
         kind: SpanKind.SERVER,

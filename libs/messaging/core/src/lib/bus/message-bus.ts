@@ -195,6 +195,7 @@ export class MessageBus {
     produce: (built: (messageId: string) => void) => Promise<T>,
   ): Promise<T> {
     const { tracing, metrics } = this.options;
+    if (!tracing && !metrics) return produce(() => undefined);
     const message = { operation, messageType: contract.type };
     const traced = tracing
       ? () => tracing.produce(message, produce)

@@ -48,7 +48,8 @@ const SYSTEM = { 'messaging.system': 'rabbitmq' } as const;
  * Off (no `tracing` given to the bus), nothing of this runs.
  */
 export class MessageTracing {
-  private readonly tracer: Tracer;
+  /** Where its spans come from; the HTTP middleware starts its request spans here as well. */
+  readonly tracer: Tracer;
   private readonly propagator: TextMapPropagator;
 
   constructor(options: MessageTracingOptions = {}) {
@@ -165,14 +166,10 @@ export class MessageTracing {
             const { settled } = context;
             const outcome: DeliveryOutcome = resolvedOutcome(context);
             span.setAttribute('shopbus.outcome', outcome);
-            if (settled) {
-              span.recordException(settled.error as Error);
-              span.setStatus({ code: SpanStatusCode.ERROR, message: String(settled.error) });
-            }
+            if (settled) markFailed(span, settled.error);
           } catch (error) {
             span.setAttribute('shopbus.outcome', 'failed');
-            span.recordException(error as Error);
-            span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+            markFailed(span, error);
             throw error;
           } finally {
             span.end();
@@ -188,10 +185,15 @@ async function settle<T>(span: Span, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+    markFailed(span, error);
     throw error;
   } finally {
     span.end();
   }
+}
+
+/** The span's status ERROR, with the error recorded on it. */
+function markFailed(span: Span, error: unknown): void {
+  span.recordException(error as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
 }
