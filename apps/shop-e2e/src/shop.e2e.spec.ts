@@ -306,6 +306,47 @@ describe('the shop, end to end', () => {
     ).toEqual([]);
   });
 
+  it('a REST read’s trace holds what Prisma ran: the operation, its compilation and its SQL, no values', async () => {
+    const { body } = await api.checkout(email());
+    await untilOrder(body.orderId, 'delivered');
+    const read = await api.call('order', 'GET', `/orders/${body.orderId}`);
+    expect(read.status).toBe(200);
+    const [, traceId] = (read.headers.get('traceresponse') ?? '').split('-');
+    const spans = () => collector.trace(traceId);
+    await until(
+      () => spans().some((span) => span.name === 'prisma:client:operation'),
+      'the Prisma operation’s span',
+      10_000,
+    );
+
+    const [root, ...otherRoots] = spans().filter((span) => !span.parentSpanId);
+    expect(otherRoots).toEqual([]);
+    expect(root).toMatchObject({ service: 'order', name: 'GET /orders/:id' });
+    const operation = spans().find((span) => span.name === 'prisma:client:operation');
+    expect(operation).toMatchObject({
+      parentSpanId: root.spanId,
+      attributes: { model: 'Order', method: 'findUnique' },
+    });
+    const under = (parent: string | undefined) =>
+      spans().filter((span) => span.parentSpanId === parent);
+    expect(under(operation?.spanId).map((span) => span.name)).toEqual(
+      expect.arrayContaining(['prisma:client:compile', 'prisma:client:db_query']),
+    );
+    const statement = under(operation?.spanId).find(
+      (span) => span.name === 'prisma:client:db_query',
+    );
+    expect(statement?.attributes).toMatchObject({
+      'db.system.name': 'postgresql',
+      'db.query.text': expect.stringMatching(/^SELECT .* FROM "public"\."order" WHERE/),
+    });
+    const prismaSpans = spans().filter((span) => span.name.startsWith('prisma:'));
+    expect(JSON.stringify(prismaSpans.map((span) => span.attributes))).not.toContain(body.orderId);
+    // A query outside any request or message (readiness probes, timers) starts no trace.
+    expect(
+      collector.spans.filter((span) => span.name.startsWith('prisma:') && !span.parentSpanId),
+    ).toEqual([]);
+  });
+
   describe('bad input on every endpoint: a 4xx with a message, never a 500, nothing changed', () => {
     const address = {
       name: 'Ada',

@@ -4,6 +4,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { MessageTracing } from '@shopbus/messaging-core';
+import { sampleWithinTraces, tracePrismaQueries } from './prisma-query-spans';
 
 /** Where a service's spans go: an OTLP/HTTP collector (`OTEL_EXPORTER_OTLP_ENDPOINT`). */
 export interface TracingConfig {
@@ -24,12 +25,14 @@ export interface ServiceTracing {
 /**
  * Starts tracing for a service that has a collector to send to: spans batched to it over
  * OTLP/HTTP, named for the service (`service.name`), and the async context manager, so that a
- * span stays the active one across the awaits of the request or message it covers. Without a
+ * span stays the active one across the awaits of the request or message it covers; the Prisma
+ * client's operations and statements join the trace they run in (tracePrismaQueries). Without a
  * collector the service traces nothing and pays nothing.
  */
 export function startServiceTracing(serviceName: string, config: TracingConfig): ServiceTracing {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
+    sampler: sampleWithinTraces(),
     spanProcessors: [
       new BatchSpanProcessor(
         new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
@@ -41,10 +44,14 @@ export function startServiceTracing(serviceName: string, config: TracingConfig):
   // Global as well, for the spans of code that knows no service: a PgDatabase's statements
   // (inStatementSpan). One service per process; in a process of several, the first one's.
   trace.setGlobalTracerProvider(provider);
+  const untracePrisma = tracePrismaQueries(provider);
   const tracer = provider.getTracer('shopbus');
   return {
     tracer,
     messaging: new MessageTracing({ tracer }),
-    shutdown: () => provider.shutdown(),
+    shutdown: () => {
+      untracePrisma();
+      return provider.shutdown();
+    },
   };
 }
