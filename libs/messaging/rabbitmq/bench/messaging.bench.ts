@@ -9,7 +9,9 @@
  * RABBITMQ_URL selects the broker (default amqp://guest:guest@127.0.0.1:5672);
  * Then tracing: the library with OpenTelemetry spans for every send and delivery (a tracer
  * provider batching them to an exporter that drops them, and the async-hooks context manager on
- * while those rounds run), against the library without, in the same rounds; and metrics: the
+ * while those rounds run), and again with 10% of traces sampled (the parent-based ratio sampler
+ * a service runs with OTEL_TRACES_SAMPLER=parentbased_traceidratio), each against the library
+ * without, in the same rounds; and metrics: the
  * library with its OpenTelemetry instruments (MessageMetrics, aggregated by an SDK meter
  * provider as a service's are), against the library without.
  *
@@ -18,6 +20,7 @@
  * of classic ones.
  */
 import { connect, type ChannelModel, type Options } from 'amqplib';
+import { ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import {
@@ -192,11 +195,16 @@ async function plainLatency(
 const keyRing = new MessageKeyRing([{ id: 'bench', key: randomBytes(32) }]);
 
 const benchTracing = new BenchTracing();
+/** What a service runs with OTEL_TRACES_SAMPLER=parentbased_traceidratio, ARG 0.1. */
+const SAMPLED_SHARE = 0.1;
+const sampledTracing = new BenchTracing({
+  sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(SAMPLED_SHARE) }),
+});
 const benchMetrics = new RecordedMetrics();
 
 async function startBus(
   name: string,
-  { encrypted = false, traced = false, metered = false } = {},
+  { encrypted = false, traced = undefined as BenchTracing | undefined, metered = false } = {},
 ): Promise<{ bus: MessageBus; transport: RabbitMqTransport }> {
   const transport = new RabbitMqTransport({
     url,
@@ -216,7 +224,7 @@ async function startBus(
     source: 'bench',
     recoverability: { redeliveryDelaysMs: [] },
     logger: silentLogger,
-    ...(traced && { tracing: benchTracing.tracing }),
+    ...(traced && { tracing: traced.tracing }),
     ...(metered && { metrics: new MessageMetrics({ meter: benchMetrics.meter }) }),
   });
   return { bus, transport };
@@ -296,8 +304,10 @@ async function main(): Promise<void> {
   const sub = await startBus('consumer');
   const sealedPub = await startBus('publisher, encrypting', { encrypted: true });
   const sealedSub = await startBus('consumer, decrypting', { encrypted: true });
-  const tracedPub = await startBus('publisher, traced', { traced: true });
-  const tracedSub = await startBus('consumer, traced', { traced: true });
+  const tracedPub = await startBus('publisher, traced', { traced: benchTracing });
+  const tracedSub = await startBus('consumer, traced', { traced: benchTracing });
+  const sampledPub = await startBus('publisher, sampled', { traced: sampledTracing });
+  const sampledSub = await startBus('consumer, sampled', { traced: sampledTracing });
   const meteredPub = await startBus('publisher, metered', { metered: true });
   const meteredSub = await startBus('consumer, metered', { metered: true });
   const names = ['publish', 'consume', 'latency'].map(queue);
@@ -314,6 +324,8 @@ async function main(): Promise<void> {
     sealedConsume: [[], []],
     tracedPublish: [[], []],
     tracedConsume: [[], []],
+    sampledPublish: [[], []],
+    sampledConsume: [[], []],
     meteredPublish: [[], []],
     meteredConsume: [[], []],
   } as Record<string, [number[], number[]]>;
@@ -323,7 +335,7 @@ async function main(): Promise<void> {
    * figures of plain amqplib (0) or of the plain library (1); `around` wraps its measured work.
    */
   const variantRound = async (
-    variant: 'sealed' | 'traced' | 'metered',
+    variant: 'sealed' | 'traced' | 'sampled' | 'metered',
     publisher: Bus,
     consumer: Bus,
     against: 0 | 1,
@@ -373,6 +385,9 @@ async function main(): Promise<void> {
       // this round's library figures without.
       await variantRound('sealed', sealedPub, sealedSub, 0);
       await variantRound('traced', tracedPub, tracedSub, 1, (work) => benchTracing.measure(work));
+      await variantRound('sampled', sampledPub, sampledSub, 1, (work) =>
+        sampledTracing.measure(work),
+      );
       await variantRound('metered', meteredPub, meteredSub, 1);
       console.log(`round ${round}/${rounds} done`);
     }
@@ -386,11 +401,20 @@ async function main(): Promise<void> {
     await channel.deleteExchange(`${run}.events`);
     await channel.deleteExchange(`${run}.commands`);
     await Promise.all(
-      [pub, sub, sealedPub, sealedSub, tracedPub, tracedSub, meteredPub, meteredSub].map(
-        ({ transport }) => transport.close(),
-      ),
+      [
+        pub,
+        sub,
+        sealedPub,
+        sealedSub,
+        tracedPub,
+        tracedSub,
+        sampledPub,
+        sampledSub,
+        meteredPub,
+        meteredSub,
+      ].map(({ transport }) => transport.close()),
     );
-    await benchTracing.shutdown();
+    await Promise.all([benchTracing.shutdown(), sampledTracing.shutdown()]);
     await benchMetrics.close();
     await Promise.all([publisherConnection.close(), consumerConnection.close()]);
   }
@@ -424,6 +448,16 @@ async function main(): Promise<void> {
     [
       row(`confirmed publish, a producer span each`, 'tracedPublish', 'msg/s'),
       row(`consume, a process span each, prefetch ${PREFETCH}`, 'tracedConsume', 'msg/s'),
+      row(
+        `confirmed publish, ${SAMPLED_SHARE * 100}% of traces sampled (parent-based ratio)`,
+        'sampledPublish',
+        'msg/s',
+      ),
+      row(
+        `consume, ${SAMPLED_SHARE * 100}% of traces sampled, prefetch ${PREFETCH}`,
+        'sampledConsume',
+        'msg/s',
+      ),
     ],
     'shopbus, tracing off',
     'shopbus, tracing on',

@@ -90,4 +90,26 @@ describe('a service’s security settings', () => {
     expect(config.queueKind).toBe('quorum');
     expect(config.inboxGroupCommit).toBe(16);
   });
+
+  it('traces only with a collector, every trace it begins unless told a share, and refuses a bad share', () => {
+    const env = { PROBE_DATABASE_URL: 'postgresql://localhost/probe' };
+    expect(loadServiceConfig(manifest, env).tracing).toBeUndefined();
+    const collector = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(loadServiceConfig(manifest, collector).tracing).toEqual({
+      otlpEndpoint: 'http://collector:4318',
+      scheduleDelayMs: 5000,
+      sampleRatio: 1,
+    });
+    const share = { ...collector, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' };
+    expect(
+      loadServiceConfig(manifest, { ...share, OTEL_TRACES_SAMPLER_ARG: '0.1' }).tracing,
+    ).toMatchObject({ sampleRatio: 0.1 });
+    expect(loadServiceConfig(manifest, share).tracing).toMatchObject({ sampleRatio: 1 });
+    expect(() => loadServiceConfig(manifest, { ...share, OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(
+      /a number from 0 to 1\s+→ at OTEL_TRACES_SAMPLER_ARG/,
+    );
+    expect(() =>
+      loadServiceConfig(manifest, { ...collector, OTEL_TRACES_SAMPLER: 'always_off' }),
+    ).toThrow(/OTEL_TRACES_SAMPLER/);
+  });
 });

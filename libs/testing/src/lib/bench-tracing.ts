@@ -3,6 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
+  type Sampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { MessageTracing } from '@shopbus/messaging-core';
@@ -19,11 +20,18 @@ const droppingExporter: SpanExporter = {
  * the untraced rows of the same run pay nothing for it.
  */
 export class BenchTracing {
-  private readonly provider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(droppingExporter)],
-  });
+  private readonly provider: BasicTracerProvider;
   private readonly contextManager = new AsyncLocalStorageContextManager();
-  readonly tracing = new MessageTracing({ tracer: this.provider.getTracer('bench') });
+  readonly tracing: MessageTracing;
+
+  /** @param sampler which spans are recorded; default all (the SDK's parent-based always-on). */
+  constructor({ sampler }: { sampler?: Sampler } = {}) {
+    this.provider = new BasicTracerProvider({
+      sampler,
+      spanProcessors: [new BatchSpanProcessor(droppingExporter)],
+    });
+    this.tracing = new MessageTracing({ tracer: this.provider.getTracer('bench') });
+  }
 
   /**
    * Makes this the process's global tracer provider too, for code that takes its tracer from the

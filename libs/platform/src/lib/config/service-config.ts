@@ -87,8 +87,9 @@ export interface ServiceConfig {
   trustedPublishers: string[];
   /**
    * Where the service sends its OpenTelemetry spans (`OTEL_EXPORTER_OTLP_ENDPOINT`, an OTLP/HTTP
-   * collector's base URL; `OTEL_BSP_SCHEDULE_DELAY`, default 5000 ms between batches). Unset:
-   * no tracing, no cost.
+   * collector's base URL; `OTEL_BSP_SCHEDULE_DELAY`, default 5000 ms between batches;
+   * `OTEL_TRACES_SAMPLER=parentbased_traceidratio` with `OTEL_TRACES_SAMPLER_ARG` records that
+   * share of the traces the service begins). Unset: no tracing, no cost.
    */
   tracing?: TracingConfig;
 }
@@ -110,6 +111,16 @@ const environment = z.object({
   BROKER_TOPOLOGY: z.enum(topologyModes as [TopologyMode, ...TopologyMode[]]).default('declare'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z
     .url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
+    .optional(),
+  // The two parent-based samplers of OpenTelemetry's environment variables: a service follows
+  // the trace it joins, and decides (all, or a share) only for the traces it begins.
+  OTEL_TRACES_SAMPLER: z
+    .enum(['parentbased_always_on', 'parentbased_traceidratio'])
+    .default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce
+    .number({ error: 'a number from 0 to 1' })
+    .min(0, 'a number from 0 to 1')
+    .max(1, 'a number from 0 to 1')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -149,6 +160,10 @@ export function loadServiceConfig(
       ? {
           otlpEndpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT,
           scheduleDelayMs: durationFromEnv(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+          sampleRatio:
+            parsed.data.OTEL_TRACES_SAMPLER === 'parentbased_traceidratio'
+              ? (parsed.data.OTEL_TRACES_SAMPLER_ARG ?? 1)
+              : 1,
         }
       : undefined,
     operatorAccess: {

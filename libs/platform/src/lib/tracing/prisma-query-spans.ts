@@ -1,11 +1,5 @@
-import type { Context, TracerProvider } from '@opentelemetry/api';
+import type { TracerProvider } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import {
-  ParentBasedSampler,
-  SamplingDecision,
-  type Sampler,
-  type SamplingResult,
-} from '@opentelemetry/sdk-trace-base';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
 
 /**
@@ -20,27 +14,4 @@ export function tracePrismaQueries(tracerProvider: TracerProvider): () => void {
     tracerProvider,
     instrumentations: [new PrismaInstrumentation({ ignoreSpanTypes: ['prisma:client:serialize'] })],
   });
-}
-
-/**
- * A service's sampler: every span of a trace that is sampled; of the spans that would start a
- * trace, all but Prisma's. A query run outside any request or message (a readiness probe, a
- * timer) starts no trace of its own, as a PgDatabase statement does not (inStatementSpan).
- */
-export function sampleWithinTraces(): Sampler {
-  return new ParentBasedSampler({ root: new NoPrismaRoots() });
-}
-
-class NoPrismaRoots implements Sampler {
-  shouldSample(_context: Context, _traceId: string, spanName: string): SamplingResult {
-    return {
-      decision: spanName.startsWith('prisma:')
-        ? SamplingDecision.NOT_RECORD
-        : SamplingDecision.RECORD_AND_SAMPLED,
-    };
-  }
-
-  toString(): string {
-    return 'NoPrismaRoots';
-  }
 }

@@ -4,7 +4,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { MessageTracing } from '@shopbus/messaging-core';
-import { sampleWithinTraces, tracePrismaQueries } from './prisma-query-spans';
+import { tracePrismaQueries } from './prisma-query-spans';
+import { serviceSampler } from './service-sampler';
 
 /** Where a service's spans go: an OTLP/HTTP collector (`OTEL_EXPORTER_OTLP_ENDPOINT`). */
 export interface TracingConfig {
@@ -12,6 +13,8 @@ export interface TracingConfig {
   otlpEndpoint: string;
   /** How long spans wait to be sent in a batch (`OTEL_BSP_SCHEDULE_DELAY`, default 5000 ms). */
   scheduleDelayMs: number;
+  /** The share of traces begun here that are recorded (see serviceSampler); default 1. */
+  sampleRatio?: number;
 }
 
 /** A service's tracing while it runs: its tracer, the bus's MessageTracing, and the flush at exit. */
@@ -32,7 +35,7 @@ export interface ServiceTracing {
 export function startServiceTracing(serviceName: string, config: TracingConfig): ServiceTracing {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
-    sampler: sampleWithinTraces(),
+    sampler: serviceSampler(config.sampleRatio),
     spanProcessors: [
       new BatchSpanProcessor(
         new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),

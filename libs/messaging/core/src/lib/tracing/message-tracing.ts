@@ -4,9 +4,12 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  type Attributes,
   type Context,
   type Span,
+  type TextMapGetter,
   type TextMapPropagator,
+  type TextMapSetter,
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -60,11 +63,7 @@ export class MessageTracing {
   /** `headers` with the context of `active` (default: the active span) written into them. */
   inject(headers: MessageHeaders, active: Context = otelContext.active()): MessageHeaders {
     const carrier: Record<string, string> = {};
-    this.propagator.inject(active, carrier, {
-      set: (target, key, value) => {
-        target[key] = value;
-      },
-    });
+    this.propagator.inject(active, carrier, headerSetter);
     return { ...headers, ...carrier };
   }
 
@@ -73,13 +72,7 @@ export class MessageTracing {
    * one): a message never joins whatever trace happens to be active where it is received.
    */
   extract(headers: MessageHeaders): Context {
-    return this.propagator.extract(ROOT_CONTEXT, headers, {
-      keys: (carrier) => Object.keys(carrier),
-      get: (carrier, key) => {
-        const value = carrier[key];
-        return typeof value === 'string' ? value : undefined;
-      },
-    });
+    return this.propagator.extract(ROOT_CONTEXT, headers, headerGetter);
   }
 
   /**
@@ -91,17 +84,17 @@ export class MessageTracing {
     message: ProducedMessage,
     produce: (built: (messageId: string) => void) => Promise<T>,
   ): Promise<T> {
-    return this.tracer.startActiveSpan(
+    const request = message.operation === 'request';
+    return this.inSpan(
       `${message.operation} ${message.messageType}`,
-      {
-        kind: message.operation === 'request' ? SpanKind.CLIENT : SpanKind.PRODUCER,
-        attributes: {
-          ...SYSTEM,
-          'messaging.operation.type': message.operation === 'request' ? 'send' : 'publish',
-          'messaging.operation.name': message.operation,
-          'shopbus.message.type': message.messageType,
-        },
-      },
+      request ? SpanKind.CLIENT : SpanKind.PRODUCER,
+      otelContext.active(),
+      () => ({
+        ...SYSTEM,
+        'messaging.operation.type': request ? 'send' : 'publish',
+        'messaging.operation.name': message.operation,
+        'shopbus.message.type': message.messageType,
+      }),
       (span) =>
         settle(span, () =>
           produce((messageId) => span.setAttribute('messaging.message.id', messageId)),
@@ -118,21 +111,18 @@ export class MessageTracing {
     message: ProducedMessage & { messageId: string; headers: MessageHeaders },
     publish: (headers: MessageHeaders) => Promise<T>,
   ): Promise<T> {
-    const writer = this.extract(message.headers);
-    return this.tracer.startActiveSpan(
+    return this.inSpan(
       `${message.operation} ${message.messageType}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          ...SYSTEM,
-          'messaging.operation.type': 'publish',
-          'messaging.operation.name': message.operation,
-          'messaging.message.id': message.messageId,
-          'shopbus.message.type': message.messageType,
-          'shopbus.relayed': true,
-        },
-      },
-      writer,
+      SpanKind.PRODUCER,
+      this.extract(message.headers),
+      () => ({
+        ...SYSTEM,
+        'messaging.operation.type': 'publish',
+        'messaging.operation.name': message.operation,
+        'messaging.message.id': message.messageId,
+        'shopbus.message.type': message.messageType,
+        'shopbus.relayed': true,
+      }),
       (span) => settle(span, () => publish(this.inject(message.headers))),
     );
   }
@@ -144,22 +134,19 @@ export class MessageTracing {
   consumer(): ConsumeMiddleware {
     return (context, next) => {
       const { metadata, redeliveryCount } = context.message;
-      const parent = this.extract(metadata.headers);
-      return this.tracer.startActiveSpan(
+      return this.inSpan(
         `process ${context.endpoint}`,
-        {
-          kind: SpanKind.CONSUMER,
-          attributes: {
-            ...SYSTEM,
-            'messaging.operation.type': 'process',
-            'messaging.destination.name': context.endpoint,
-            'messaging.message.id': metadata.messageId,
-            'messaging.message.conversation_id': metadata.correlationId,
-            'shopbus.message.type': metadata.messageType,
-            'shopbus.redelivery_count': redeliveryCount,
-          },
-        },
-        parent,
+        SpanKind.CONSUMER,
+        this.extract(metadata.headers),
+        () => ({
+          ...SYSTEM,
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': context.endpoint,
+          'messaging.message.id': metadata.messageId,
+          'messaging.message.conversation_id': metadata.correlationId,
+          'shopbus.message.type': metadata.messageType,
+          'shopbus.redelivery_count': redeliveryCount,
+        }),
         async (span) => {
           try {
             await next();
@@ -178,7 +165,40 @@ export class MessageTracing {
       );
     };
   }
+
+  /**
+   * Runs `work` with a new span under `parent` active. Its attributes are built only if it
+   * records: a span of a trace that is not sampled records nothing, and costs little more than
+   * carrying the context (the sampler decides without them; the service's does not read them).
+   */
+  private inSpan<T>(
+    name: string,
+    kind: SpanKind,
+    parent: Context,
+    attributes: () => Attributes,
+    work: (span: Span) => T,
+  ): T {
+    const span = this.tracer.startSpan(name, { kind }, parent);
+    if (span.isRecording()) span.setAttributes(attributes());
+    return otelContext.with(trace.setSpan(parent, span), work, undefined, span);
+  }
 }
+
+/** Writes a context's fields into message headers (one object for every message). */
+const headerSetter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => {
+    carrier[key] = value;
+  },
+};
+
+/** Reads a context's fields from message headers; values that are not strings are not read. */
+const headerGetter: TextMapGetter<MessageHeaders> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => {
+    const value = carrier[key];
+    return typeof value === 'string' ? value : undefined;
+  },
+};
 
 /** Runs `work` to its end and the span with it: an error is recorded on the span and passed on. */
 async function settle<T>(span: Span, work: () => Promise<T>): Promise<T> {
