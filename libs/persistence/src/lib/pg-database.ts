@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { preparedStatement } from './prepared-statement';
 import { inStatementSpan } from './statement-span';
 
 /** A statement and its bind parameters, from a tagged template: values never become SQL text. */
@@ -52,7 +53,7 @@ export class PgTransaction extends PgQueries {
   }
 
   protected run<R extends pg.QueryResultRow>(statement: SqlStatement) {
-    return this.client.query<R>(statement.text, statement.values);
+    return this.client.query<R>(preparedStatement(statement));
   }
 }
 
@@ -71,7 +72,7 @@ export class PgDatabase extends PgQueries {
   }
 
   protected run<R extends pg.QueryResultRow>(statement: SqlStatement) {
-    return this.pool.query<R>(statement.text, statement.values);
+    return this.pool.query<R>(preparedStatement(statement));
   }
 
   /**

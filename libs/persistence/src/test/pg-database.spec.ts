@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { databaseUrl, RecordedSpans } from '@shopbus/testing';
-import { PgDatabase, servicePool, sql } from '../lib/pg-database';
+import { PgDatabase, PgTransaction, servicePool, sql } from '../lib/pg-database';
 
 describe('PgDatabase', () => {
   // A schema of this run's own, first on every pooled connection's search path: the statements
@@ -29,6 +29,28 @@ describe('PgDatabase', () => {
       text: 'SELECT * FROM t WHERE a = $1 AND b = $2',
       values: [name, 2],
     });
+  });
+
+  it('prepares a statement once per connection and then only executes it; one without values goes as a simple query', async () => {
+    const prepared = (tx: PgTransaction, like: string) =>
+      tx.$queryRaw<{ name: string; executions: number }>`
+        SELECT name, (generic_plans + custom_plans)::int AS executions
+          FROM pg_prepared_statements WHERE statement LIKE ${like}`;
+    // One transaction: one connection, whose prepared statements the view lists.
+    const seen = await database.$transaction(async (tx) => {
+      for (let n = 0; n < 7; n += 1) await tx.$executeRaw`INSERT INTO note VALUES (${`n${n}`})`;
+      // Two commands in one text: only a simple query can run it.
+      await tx.$executeRaw`UPDATE note SET note = note || '!' WHERE note = 'n0'; DELETE FROM note WHERE note = 'n1'`;
+      return {
+        insert: await prepared(tx, 'INSERT INTO note VALUES%'),
+        twoCommands: await prepared(tx, 'UPDATE note SET%'),
+      };
+    });
+    expect(seen.insert).toEqual([
+      { name: expect.stringMatching(/^shopbus_[0-9a-f]{24}$/), executions: 7 },
+    ]);
+    expect(seen.twoCommands).toEqual([]);
+    expect(await rows()).toEqual(['n0!', 'n2', 'n3', 'n4', 'n5', 'n6']);
   });
 
   it('commits what the work wrote when it resolves, and answers what it returned', async () => {
