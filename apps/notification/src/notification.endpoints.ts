@@ -12,11 +12,14 @@ export const notificationEndpoints = {
    * The events a customer hears about, by pattern from the events (topic) exchange. One order's
    * events at a time (they share its correlation id), many orders at once: an order's shipment
    * emails follow its order.placed (which records the contact) in the order things happened.
-   * Idempotent: a redelivered event requests no second email.
+   * Idempotent: a redelivered event requests no second email. Six events per checkout come
+   * here; 128 in flight (not 32) let one order's turn overlap many others' and group commit join
+   * more of them per transaction: at 100 checkouts/s (bench:shop) the shop drained in 4 s
+   * instead of 9 and took 20 ms of CPU per checkout instead of 22–26.
    */
   customerEvents: defineEndpoint({
     queue: 'notification.customer-events',
-    prefetch: 32,
+    prefetch: 128,
     partitionBy: byCorrelationId,
     idempotent: true,
     bindings: [

@@ -20,11 +20,11 @@ export const orderEndpoints = {
   /**
    * The fulfilment saga's queue: shipping's events, its own dispatch deadline and faults of its
    * shipment requests. One message of an order at a time (its messages share its correlation
-   * id), many orders at once.
+   * id), many orders at once: 128 in flight, as notification's customer events (see there).
    */
   fulfilment: defineEndpoint({
     queue: 'order.fulfilment',
-    prefetch: 32,
+    prefetch: 128,
     partitionBy: byCorrelationId,
     idempotent: true,
   }),
