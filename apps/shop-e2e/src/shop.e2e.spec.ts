@@ -296,6 +296,15 @@ describe('the shop, end to end', () => {
     expect(orderStatements.map((s) => s.attributes['db.query.text'])).toContainEqual(
       expect.stringMatching(/INSERT INTO "order"/),
     );
+    // And the relay's claim of the checkout's outbox row, under the request that wrote it.
+    expect(
+      spans().filter(
+        (s) =>
+          s.service === 'cart' &&
+          s.name === 'claim outbox_message' &&
+          s.parentSpanId === root.spanId,
+      ),
+    ).toHaveLength(1);
     // No delivery of this order outside it: none of its conversation's spans is in another trace.
     expect(
       collector.spans.filter(

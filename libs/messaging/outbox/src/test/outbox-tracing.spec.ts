@@ -13,7 +13,8 @@ import { OrderNoted } from './test-contracts';
 /**
  * A trace does not break at the database: an event written to the outbox inside a span (an HTTP
  * request's, a handler's) carries that span's context in its stored headers; the relay's send is
- * that span's child, and the event's handling the send's.
+ * that span's child, and the event's handling the send's; the claim that took the row from the
+ * table is in the trace as well.
  */
 describe('the outbox carries the trace of the span that wrote the row', () => {
   const recorded = new RecordedSpans();
@@ -66,6 +67,17 @@ describe('the outbox carries the trace of the span that wrote the row', () => {
     expect(relayed.parentSpanContext?.spanId).toBe(writer.spanId);
     expect(processed.spanContext().traceId).toBe(writer.traceId);
     expect(processed.parentSpanContext?.spanId).toBe(relayed.spanContext().spanId);
+    // The claim that took the row from the table, in the writer's trace too, before the send.
+    const claim = recorded.one('claim outbox_message');
+    expect(claim.parentSpanContext?.spanId).toBe(writer.spanId);
+    expect(claim.spanContext().traceId).toBe(writer.traceId);
+    expect(claim.attributes).toMatchObject({
+      'db.system.name': 'postgresql',
+      'db.collection.name': 'outbox_message',
+    });
+    const ms = ([seconds, nanos]: [number, number]) => seconds * 1000 + nanos / 1e6;
+    expect(ms(claim.endTime)).toBeGreaterThanOrEqual(ms(claim.startTime));
+    expect(ms(claim.endTime)).toBeLessThanOrEqual(ms(relayed.startTime));
     // The stored row keeps the writer's context; the message on the wire carries the send's.
     expect(received.seen[0].headers['traceparent']).toBe(
       `00-${writer.traceId}-${relayed.spanContext().spanId}-01`,

@@ -28,6 +28,17 @@ export interface MessageTracingOptions {
   propagator?: TextMapPropagator;
 }
 
+/**
+ * A read that took a stored message (one batch serves many messages, so each one's trace records
+ * it): its span's name, attributes and `performance.now()` times.
+ */
+export interface ClaimedFromStore {
+  name: string;
+  attributes: Attributes;
+  startTime: number;
+  endTime: number;
+}
+
 /** What a producer span is about: the operation and the message. */
 export interface ProducedMessage {
   operation: 'publish' | 'send' | 'request';
@@ -106,15 +117,23 @@ export class MessageTracing {
    * A message written earlier (the outbox's relay): a PRODUCER span, the child of the span that
    * wrote it (from its stored headers), around `publish`, which gets the headers again with this
    * span's context in place of the writer's, so that the consumer's span is this one's child.
+   * `claimed`: the read that took the message from its store, a finished CLIENT span under the
+   * writer's too (with its own times), so the trace shows the wait until it and its cost.
    */
   async relay<T>(
-    message: ProducedMessage & { messageId: string; headers: MessageHeaders },
+    message: ProducedMessage & {
+      messageId: string;
+      headers: MessageHeaders;
+      claimed?: ClaimedFromStore;
+    },
     publish: (headers: MessageHeaders) => Promise<T>,
   ): Promise<T> {
+    const writer = this.extract(message.headers);
+    if (message.claimed) this.recordClaim(writer, message.claimed);
     return this.inSpan(
       `${message.operation} ${message.messageType}`,
       SpanKind.PRODUCER,
-      this.extract(message.headers),
+      writer,
       () => ({
         ...SYSTEM,
         'messaging.operation.type': 'publish',
@@ -164,6 +183,16 @@ export class MessageTracing {
         },
       );
     };
+  }
+
+  private recordClaim(writer: Context, claimed: ClaimedFromStore): void {
+    const span = this.tracer.startSpan(
+      claimed.name,
+      { kind: SpanKind.CLIENT, startTime: claimed.startTime },
+      writer,
+    );
+    if (span.isRecording()) span.setAttributes(claimed.attributes);
+    span.end(claimed.endTime);
   }
 
   /**

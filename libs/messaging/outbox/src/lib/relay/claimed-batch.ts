@@ -5,10 +5,17 @@ import type { OutboxRow } from './outbox-row';
 import type { ResolvedRelayOptions } from './outbox-relay.options';
 import type { PublishResult } from './publish-in-key-order';
 
+/** When a claim ran (`performance.now()` times), for the claim's span in each row's trace. */
+export interface ClaimTiming {
+  startTime: number;
+  endTime: number;
+}
+
 /** Rows claimed in an open transaction on `client`: locked until `settle` or `abandon`. */
 export interface ClaimedBatch {
   client: Client;
   rows: OutboxRow[];
+  claim: ClaimTiming;
 }
 
 export interface BatchOutcome {
@@ -40,6 +47,7 @@ export async function claimBatch(
   // every wake-up. A simple query takes no bind parameters, so its only values, the slices, the
   // batch size and a test clock's time, are written in as checked integers (the time as an
   // ISO literal made from one).
+  const startTime = performance.now();
   try {
     const results = (await client.query(
       `BEGIN; SET LOCAL enable_sort = off;
@@ -61,9 +69,9 @@ export async function claimBatch(
         FOR UPDATE OF o SKIP LOCKED`,
     )) as unknown as QueryResult<OutboxRow>[];
     const rows = results[results.length - 1].rows;
-    return { client, rows };
+    return { client, rows, claim: { startTime, endTime: performance.now() } };
   } catch (error) {
-    await abandonBatch({ client, rows: [] });
+    await abandonBatch({ client });
     throw error;
   }
 }
@@ -151,7 +159,7 @@ export async function settleBatch(
 }
 
 /** Rolls the claim back: every row is pending again, as if this relay had never seen it. */
-export async function abandonBatch(batch: ClaimedBatch): Promise<void> {
+export async function abandonBatch(batch: Pick<ClaimedBatch, 'client'>): Promise<void> {
   await batch.client.query('ROLLBACK').catch(() => undefined);
 }
 

@@ -71,7 +71,7 @@ export async function drainSlices(
       if (!previous) {
         current = {
           batch,
-          results: publishInKeyOrder(publish, batch.rows),
+          results: publishInKeyOrder(publish, batch),
         };
       } else {
         const results = await previous.results;
@@ -82,12 +82,12 @@ export async function drainSlices(
           if (total.brokerDown) break;
           current = {
             batch,
-            results: publishInKeyOrder(publish, batch.rows, keysNotPublished(results)),
+            results: publishInKeyOrder(publish, batch, keysNotPublished(results)),
           };
         } else {
           current = {
             batch,
-            results: publishInKeyOrder(publish, batch.rows),
+            results: publishInKeyOrder(publish, batch),
           };
           // Marked while the broker takes the current batch and the next one is claimed.
           settleInBackground(previous, results);

@@ -4,11 +4,15 @@ import type {
   OutboundMessage,
   Transport,
 } from '@shopbus/messaging-core';
+import type { ClaimedBatch, ClaimTiming } from './claimed-batch';
 import type { OutboxRow } from './outbox-row';
 import type { RelayMetrics } from './relay-metrics';
 
-/** How the relay puts one row on the wire, resolving once the broker confirmed it. */
-export type RowPublisher = (row: OutboxRow) => Promise<void>;
+/**
+ * How the relay puts one row on the wire, resolving once the broker confirmed it; `claim` is
+ * when the batch that holds it was claimed.
+ */
+export type RowPublisher = (row: OutboxRow, claim: ClaimTiming) => Promise<void>;
 
 /**
  * The relay's row publisher: the row as stored, inside its span when tracing is on (the child of
@@ -19,9 +23,9 @@ export function rowPublisher(
   { tracing, metrics }: { tracing?: MessageTracing; metrics?: RelayMetrics },
 ): RowPublisher {
   const send: RowPublisher = tracing
-    ? (row) => tracedPublishRow(tracing, transport, row)
+    ? (row, claim) => tracedPublishRow(tracing, transport, row, claim)
     : (row) => publishRow(transport, row);
-  return metrics ? (row) => metrics.publish(row, () => send(row)) : send;
+  return metrics ? (row, claim) => metrics.publish(row, () => send(row, claim)) : send;
 }
 
 /** `sentAt` orders the publishes as they went on the wire, across keys. */
@@ -41,7 +45,7 @@ export type PublishResult =
  */
 export async function publishInKeyOrder(
   publish: RowPublisher,
-  rows: readonly OutboxRow[],
+  { rows, claim }: Pick<ClaimedBatch, 'rows' | 'claim'>,
   heldKeys: ReadonlySet<string> = new Set(),
 ): Promise<PublishResult[]> {
   const byKey = new Map<string, OutboxRow[]>();
@@ -61,7 +65,7 @@ export async function publishInKeyOrder(
       }
       const sentAt = sent++;
       try {
-        await publish(row);
+        await publish(row, claim);
         results.push({ status: 'published', row });
       } catch (error) {
         results.push({ status: 'failed', row, error, sentAt });
@@ -92,8 +96,16 @@ function publishRow(
   return transport.send(message, destinationOf(row));
 }
 
-/** The row's send in a span of its own, the child of the one that wrote the row. */
-function tracedPublishRow(tracing: MessageTracing, transport: Transport, row: OutboxRow) {
+/**
+ * The row's send in a span of its own, the child of the one that wrote the row, after a span of
+ * the claim that took it (one claim serves many rows: each row's trace shows it).
+ */
+function tracedPublishRow(
+  tracing: MessageTracing,
+  transport: Transport,
+  row: OutboxRow,
+  claim: ClaimTiming,
+) {
   const { metadata } = row;
   return tracing.relay(
     {
@@ -101,10 +113,18 @@ function tracedPublishRow(tracing: MessageTracing, transport: Transport, row: Ou
       messageType: metadata.messageType,
       messageId: metadata.messageId,
       headers: metadata.headers,
+      claimed: { ...claim, name: 'claim outbox_message', attributes: CLAIM_ATTRIBUTES },
     },
     (headers) => publishRow(transport, row, { ...metadata, headers }),
   );
 }
+
+/** What the claim's span says of it: a locking read of the outbox table. */
+const CLAIM_ATTRIBUTES = {
+  'db.system.name': 'postgresql',
+  'db.operation.name': 'SELECT',
+  'db.collection.name': 'outbox_message',
+} as const;
 
 function destinationOf(row: OutboxRow): Destination | undefined {
   if (row.queue) return { queue: row.queue };
