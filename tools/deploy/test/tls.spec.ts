@@ -33,6 +33,13 @@ describe('TLS to the broker and the database, with the development CA', () => {
   let ca: string;
   let strangerCa: string;
   const transports: RabbitMqTransport[] = [];
+  const declaredExchanges: string[] = [];
+  /** Exchanges of this run's own, deleted at the end (a transport that connects declares them). */
+  const exchanges = () => {
+    const names = uniqueExchanges();
+    declaredExchanges.push(...Object.values(names));
+    return names;
+  };
 
   beforeAll(async () => {
     createDevCertificates(dir, [
@@ -69,6 +76,10 @@ describe('TLS to the broker and the database, with the development CA', () => {
   });
   afterAll(async () => {
     for (const transport of transports) await transport.close().catch(() => undefined);
+    // The exchanges the transports that connected declared on the local broker.
+    const admin = await BrokerAdmin.connect();
+    admin.track({ exchanges: declaredExchanges });
+    await admin.cleanUp();
     await amqps?.close();
     await postgres?.close();
     await postgresElsewhere?.close();
@@ -88,7 +99,7 @@ describe('TLS to the broker and the database, with the development CA', () => {
     const created = new RabbitMqTransport({
       url,
       tls: { ca: tlsCa },
-      ...uniqueExchanges(),
+      ...exchanges(),
       logger: silentLogger,
       reconnect: { initialMaxRetries: 0 },
     });
@@ -153,7 +164,7 @@ describe('TLS to the broker and the database, with the development CA', () => {
       const created = new RabbitMqTransport({
         url: url.toString(),
         tls,
-        ...uniqueExchanges(),
+        ...exchanges(),
         logger: silentLogger,
         reconnect: { initialMaxRetries: 0 },
       });

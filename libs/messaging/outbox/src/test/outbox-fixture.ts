@@ -1,7 +1,12 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { consoleLogger, MessageBus, silentLogger } from '@shopbus/messaging-core';
+import {
+  consoleLogger,
+  MessageBus,
+  recoverabilityPolicy,
+  silentLogger,
+} from '@shopbus/messaging-core';
 import { PgDatabase, servicePool } from '@shopbus/persistence';
 import { naming, RabbitMqTransport } from '@shopbus/messaging-rabbitmq';
 import {
@@ -80,7 +85,16 @@ export async function startOutboxFixture(): Promise<OutboxFixture> {
     admin,
     queueName(prefix) {
       const name = uniqueName(prefix);
-      admin.track({ queues: [name, naming.deadLetterQueue(name)] });
+      // Its dead-letter queue, and the retry queues a test's own bus with the default
+      // recoverability declares (deleting one that was never declared is no error).
+      const retries = recoverabilityPolicy().redeliveryDelaysMs;
+      admin.track({
+        queues: [
+          name,
+          naming.deadLetterQueue(name),
+          ...retries.map((delay) => naming.retryQueue(name, delay)),
+        ],
+      });
       return name;
     },
     async startRelay(options = {}, beforeCommit) {

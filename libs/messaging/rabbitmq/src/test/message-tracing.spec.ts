@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { handlerFor, MessageTracing, type MessageEnvelope } from '@shopbus/messaging-core';
 import { Countdown, RecordedSpans, until } from '@shopbus/testing';
+import { naming } from '../lib/topology/naming';
 import { startTransportFixture, type TransportFixture } from './transport-fixture';
 import { AddNumbers, DoThing, ThingHappened } from './test-contracts';
 
@@ -125,6 +126,7 @@ describe('message tracing: one trace across the broker', () => {
 
   it('a delayed redelivery and a dead-letter replay stay in the sender’s trace, children of its send', async () => {
     const queue = fixture.queueName('traced-redelivered');
+    fixture.admin.track({ queues: [naming.retryQueue(queue, 50)] });
     const calls = new Map<number, number>();
     let fixed = false;
     const handled = new Countdown<number>();
