@@ -10,7 +10,7 @@ import { MessageMetrics } from '@shopbus/messaging-core';
  * reader that serves no port of its own: `GET /metrics` renders it beside Node's own metrics.
  */
 export interface ServiceMetrics {
-  /** The service's meter, for its own instruments (the order service's step durations). */
+  /** The service's meter, for its own instruments (notification's journey step durations). */
   readonly meter: Meter;
   /** The bus's and the relay's instruments (see MessageMetrics). */
   readonly messaging: MessageMetrics;
