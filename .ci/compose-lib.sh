@@ -11,7 +11,12 @@ wait_healthy() {
       status=$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$service")" 2>/dev/null || echo missing)
       [ "$status" = healthy ] && break
       if [ "$(date +%s)" -gt "$deadline" ]; then
-        echo "$service is $status after 240 s"
+        echo "$service is $status after 240 s; its last probes, and what its health route answers:"
+        docker inspect -f '{{range .State.Health.Log}}{{.ExitCode}} {{.Start}} {{.Output}}{{"\n"}}{{end}}' \
+          "$(compose ps -q "$service")" || true
+        compose exec -T "$service" node -e \
+          "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>r.text()).then(console.log,console.error)" ||
+          true
         return 1
       fi
       sleep 2
