@@ -8,6 +8,7 @@ import type { CartConfig } from './config';
 import { AbandonIdleCart } from './carts/abandon-idle-cart.handler';
 import { CartsController } from './carts/carts.controller';
 import { CartsService } from './carts/carts.service';
+import { CheckoutAdmission } from './carts/checkout-admission';
 import { CheckoutService } from './carts/checkout.service';
 import { checkoutRateLimit } from './carts/checkout-rate-limit';
 import { ProductsController } from './catalogue/products.controller';
@@ -50,6 +51,7 @@ export class CartModule {
         { provide: CartPrisma, useValue: prisma },
         CartsService,
         CheckoutService,
+        CheckoutAdmission,
         AbandonIdleCart,
       ],
       exports: [CartPrisma],

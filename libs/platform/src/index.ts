@@ -12,6 +12,7 @@ export * from './lib/http/domain-error.filter';
 export * from './lib/service-infrastructure';
 export * from './lib/http/database-unavailable.filter';
 export * from './lib/http/reject-unstorable-text.pipe';
+export * from './lib/http/in-flight-limit.interceptor';
 export * from './lib/health/readiness';
 export * from './lib/admin/transport-metrics';
 export * from './lib/operators/operators';

@@ -12,6 +12,7 @@ import {
   Put,
   Query,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import {
@@ -25,6 +26,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
@@ -38,6 +40,7 @@ import {
   ShippingQuoteView,
 } from './cart.dto';
 import { CartsService } from './carts.service';
+import { CheckoutAdmission } from './checkout-admission';
 import { CheckoutService } from './checkout.service';
 import { EmptyCartError } from './cart-errors';
 
@@ -107,6 +110,7 @@ export class CartsController {
 
   @Post(':id/checkout')
   @UseGuards(ThrottlerGuard)
+  @UseInterceptors(CheckoutAdmission)
   @HttpCode(202)
   @ApiOperation({
     summary: 'Check out: publishes cart.checked-out; the order is created asynchronously',
@@ -119,6 +123,9 @@ export class CartsController {
   @ApiGatewayTimeoutResponse({ description: 'Shipping did not answer the quote' })
   @ApiTooManyRequestsResponse({
     description: 'Too many checkouts from this client; see Retry-After',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'As many checkouts in progress as the service takes at once; see Retry-After',
   })
   checkout(
     @Param('id', new ParseUUIDPipe()) id: string,

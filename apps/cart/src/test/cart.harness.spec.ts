@@ -9,6 +9,7 @@ import {
   startShopHarness,
   type ServiceOnHarness,
 } from '@shopbus/platform/testing';
+import { Countdown, deferred } from '@shopbus/testing';
 import { CartModule } from '../app.module';
 import { loadCartConfig, type CartConfig } from '../config';
 
@@ -315,6 +316,52 @@ describe('the cart service, on the harness', () => {
     expect(harness.published(CartCheckedOut)).toHaveLength(3);
   });
 
+  it('answers a checkout beyond those in progress at once with 503 and Retry-After, which changes nothing, and takes the next once one finished', async () => {
+    await start({ CHECKOUT_MAX_IN_FLIGHT: '2' });
+    // Shipping takes its time with the first two quotes: two checkouts stay in progress.
+    const asked = new Countdown();
+    const answer = deferred();
+    await harness.bus.subscribe({
+      queue: 'shipping.quote',
+      handlers: [
+        handlerFor(QuoteShipping, async () => {
+          asked.record(1);
+          await answer.promise;
+          return { deliverable: true, priceCents: 490, estimatedDays: 2, carrier: 'DHL' };
+        }),
+      ],
+    });
+    const [first, second, third, fourth] = [
+      await newCart(),
+      await newCart(),
+      await newCart(),
+      await newCart(),
+    ];
+    const checkout = (id: string) =>
+      api
+        .post(`/carts/${id}/checkout`)
+        .set('Idempotency-Key', `admission-${id}`)
+        .send(checkoutBody);
+    const inProgress = [checkout(first), checkout(second)].map((test) => test.then((r) => r));
+    await asked.reach(2);
+
+    const refused = await checkout(third);
+
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.body.message).toBe(
+      '2 checkouts are in progress, as many as this service takes at once; try again in 1 s',
+    );
+    expect((await api.get(`/carts/${third}`)).body.status).toBe('open');
+    answer.resolve();
+    expect((await Promise.all(inProgress)).map((r) => r.status)).toEqual([202, 202]);
+    // Both finished: the slots are free again.
+    await checkout(fourth).expect(202);
+    await checkout(third).expect(202);
+    await harness.whenQuiet();
+    expect(harness.published(CartCheckedOut)).toHaveLength(4);
+  });
+
   it('publishes cart.abandoned for a cart left with items half an hour, and not for one checked out in time', async () => {
     await start();
     await answerQuotes();
@@ -345,5 +392,16 @@ describe('the cart service, on the harness', () => {
     );
     expect(Number(scheduled[0].n)).toBe(0);
     expect(harness.published(CartAbandoned)).toHaveLength(1);
+  });
+});
+
+describe("the cart service's configuration", () => {
+  it('refuses to start with a limit of checkouts in progress that is no positive whole number', () => {
+    expect(() => loadCartConfig({ ...process.env, CHECKOUT_MAX_IN_FLIGHT: '0' })).toThrow(
+      /CHECKOUT_MAX_IN_FLIGHT/,
+    );
+    expect(() => loadCartConfig({ ...process.env, CHECKOUT_MAX_IN_FLIGHT: 'many' })).toThrow(
+      /CHECKOUT_MAX_IN_FLIGHT/,
+    );
   });
 });
