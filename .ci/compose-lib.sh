@@ -3,15 +3,16 @@
 
 seconds() { local start=$1; echo $(($(date +%s) - start)); }
 
-# wait_healthy SERVICE...: every named service's container healthy, 240 s at most in all.
+# wait_healthy SERVICE...: every named service's container healthy, 420 s at most in all (the cluster
+# profile took 192 s on a slow 2-core machine).
 wait_healthy() {
-  local deadline=$(($(date +%s) + 240)) service status
+  local deadline=$(($(date +%s) + 420)) service status
   for service in "$@"; do
     while :; do
       status=$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$service")" 2>/dev/null || echo missing)
       [ "$status" = healthy ] && break
       if [ "$(date +%s)" -gt "$deadline" ]; then
-        echo "$service is $status after 240 s; its last probes, and what its health route answers:"
+        echo "$service is $status after 420 s; its last probes, and what its health route answers:"
         docker inspect -f '{{range .State.Health.Log}}{{.ExitCode}} {{.Start}} {{.Output}}{{"\n"}}{{end}}' \
           "$(compose ps -q "$service")" || true
         compose exec -T "$service" node -e \
