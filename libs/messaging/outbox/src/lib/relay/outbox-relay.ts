@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { consoleLogger, type MessagingLogger } from '@shopbus/messaging-core';
-import { readOutboxTable, type OutboxMetrics } from '../metrics/outbox-metrics';
+import {
+  METRICS_CONNECTION_OPTIONS,
+  readOutboxTable,
+  type OutboxMetrics,
+} from '../metrics/outbox-metrics';
 import { OUTBOX_NOTIFY_CHANNEL } from '../outbox-table';
 import { Backoff } from './backoff';
 import { deleteExpiredRows } from './housekeeping';
@@ -129,8 +133,10 @@ export class OutboxRelay {
         created_at: Date;
         failed_at: Date;
       }>(
+        // Failed rows are found through the retry index (see OUTBOX_TABLE_METRICS_SQL).
         `SELECT message_id, message_type, attempts, last_error, created_at, failed_at
-           FROM outbox_message WHERE failed_at IS NOT NULL
+           FROM outbox_message
+          WHERE pending = false AND attempts > 0 AND failed_at IS NOT NULL
           ORDER BY failed_at, sequence LIMIT $1`,
         [limit],
       );
@@ -151,7 +157,8 @@ export class OutboxRelay {
       const result = await client.query(
         `UPDATE outbox_message
             SET failed_at = NULL, pending = true, attempts = 0, next_attempt_at = now()
-          WHERE failed_at IS NOT NULL AND ($1::uuid[] IS NULL OR message_id = ANY($1::uuid[]))`,
+          WHERE pending = false AND attempts > 0 AND failed_at IS NOT NULL
+            AND ($1::uuid[] IS NULL OR message_id = ANY($1::uuid[]))`,
         [messageIds ?? null],
       );
       return result.rowCount ?? 0;
@@ -282,6 +289,7 @@ export class OutboxRelay {
       this.operatorPool = new pg.Pool({
         connectionString: this.options.databaseUrl,
         application_name: `${this.options.name} (metrics)`,
+        options: METRICS_CONNECTION_OPTIONS,
         max: 1,
         idleTimeoutMillis: 10_000,
         allowExitOnIdle: true,
