@@ -12,3 +12,4 @@ export * from './lib/local-rabbit-cluster';
 export * from './lib/recorded-spans';
 export * from './lib/recorded-metrics';
 export * from './lib/bench-tracing';
+export * from './lib/query-plan';

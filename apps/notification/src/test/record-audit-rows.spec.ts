@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CartCheckedOut, OrderPlaced } from '@shopbus/contracts';
 import { sql } from '@shopbus/persistence';
-import { TestDatabase } from '@shopbus/testing';
+import { planNodes, TestDatabase } from '@shopbus/testing';
 import { recordAuditRows, type AuditRow } from '../audit/record-audit-rows.statement';
 
 /** A row of the audit log as the audit endpoint writes it. */
@@ -21,17 +21,6 @@ function auditRow(messageType: string, correlationId: string, sentAt: Date): Aud
     customer_ref: null,
     customer_key_id: null,
   };
-}
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function planNodes(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
 }
 
 /** The audit log's one statement (record-audit-rows.statement.ts), on a real database. */
@@ -87,11 +76,7 @@ describe('recording audit rows', () => {
       auditRow('shipment.created', orderId, new Date()),
     ]);
 
-    const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-      `EXPLAIN (FORMAT JSON) ${batch.text}`,
-      batch.values,
-    );
-    const nodes = planNodes(rows[0]['QUERY PLAN'][0].Plan);
+    const nodes = await planNodes(client, batch.text, batch.values);
     expect(
       nodes.filter(
         (node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'audit_entry',

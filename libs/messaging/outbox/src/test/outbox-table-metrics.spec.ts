@@ -1,21 +1,11 @@
 import path from 'node:path';
 import pg from 'pg';
-import { TestDatabase } from '@shopbus/testing';
+import { planNodes, TestDatabase } from '@shopbus/testing';
 import {
   METRICS_CONNECTION_OPTIONS,
   OUTBOX_TABLE_METRICS_SQL,
   readOutboxTable,
 } from '../lib/metrics/outbox-metrics';
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function planNodes(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
-}
 
 /**
  * The counts every health check and scrape reads (OutboxRelay.metrics), on a real database that
@@ -61,10 +51,7 @@ describe('the outbox metrics query', () => {
   });
 
   it('reads the table through its indexes, never by a sequential scan of every row kept', async () => {
-    const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-      `EXPLAIN (FORMAT JSON) ${OUTBOX_TABLE_METRICS_SQL}`,
-    );
-    const scans = planNodes(rows[0]['QUERY PLAN'][0].Plan).filter(
+    const scans = (await planNodes(client, OUTBOX_TABLE_METRICS_SQL)).filter(
       (node) => node['Relation Name'] === 'outbox_message',
     );
     expect(scans.length).toBe(4);
