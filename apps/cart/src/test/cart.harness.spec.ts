@@ -342,6 +342,7 @@ describe('the cart service, on the harness', () => {
         .post(`/carts/${id}/checkout`)
         .set('Idempotency-Key', `admission-${id}`)
         .send(checkoutBody);
+    // A supertest request goes out only once awaited or then'd: then starts both now.
     const inProgress = [checkout(first), checkout(second)].map((test) => test.then((r) => r));
     await asked.reach(2);
 
