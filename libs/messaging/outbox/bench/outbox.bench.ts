@@ -104,9 +104,14 @@ class LiveConsumer {
 /** Now, on the clock the consumer process uses. */
 const now = () => performance.timeOrigin + performance.now();
 
+/**
+ * The properties the relay writes, mandatory as its events are; one literal, not a spread
+ * extended afterwards, which amqplib reads slower (several µs a message).
+ */
 function wireProperties(id: string): Options.Publish {
   const now = new Date();
   return {
+    mandatory: true,
     messageId: id,
     correlationId: id,
     type: BenchEvent.type,
@@ -128,10 +133,7 @@ async function plainThroughput(channel: ConfirmChannel, consumer: LiveConsumer):
         exchanges.eventsExchange,
         BenchEvent.type,
         Buffer.from(JSON.stringify(samplePayload(n))),
-        {
-          ...wireProperties(benchId(n)),
-          mandatory: true,
-        },
+        wireProperties(benchId(n)),
       );
     }
     await channel.waitForConfirms();

@@ -81,7 +81,11 @@ async function declareQueue(connection: ChannelModel, name: string): Promise<voi
 
 // ---------- plain amqplib ----------
 /** What a hand-written publisher minimally sets: shows what carrying the envelope costs. */
-const bareProperties: Options.Publish = { persistent: true, contentType: 'application/json' };
+const bareProperties: Options.Publish = {
+  persistent: true,
+  contentType: 'application/json',
+  mandatory: true,
+};
 
 /**
  * The same AMQP properties and headers the library writes (ids, type, source, timestamp and the
@@ -91,7 +95,10 @@ const bareProperties: Options.Publish = { persistent: true, contentType: 'applic
 function wireProperties(n: number): Options.Publish {
   const now = new Date();
   const id = `0190f7a2-6c1e-7b3a-9c4d-${String(n).padStart(12, '0')}`;
+  // One literal, mandatory as the library's sends are: amqplib reads options made by a spread
+  // and then extended slower (several µs a message), which a careful hand-written publisher avoids.
   return {
+    mandatory: true,
     messageId: id,
     correlationId: id,
     type: 'bench.message',
@@ -117,12 +124,8 @@ async function plainPublish(
       const body = Buffer.from(JSON.stringify(samplePayload(n)));
       batch.push(
         new Promise((resolve, reject) =>
-          channel.publish(
-            '',
-            target,
-            body,
-            { ...(bare ? bareProperties : wireProperties(n)), mandatory: true },
-            (error) => (error ? reject(error) : resolve()),
+          channel.publish('', target, body, bare ? bareProperties : wireProperties(n), (error) =>
+            error ? reject(error) : resolve(),
           ),
         ),
       );
@@ -181,7 +184,7 @@ async function plainLatency(
       '',
       target,
       Buffer.from(JSON.stringify(payload)),
-      { ...wireProperties(n), mandatory: true },
+      wireProperties(n),
       () => undefined,
     );
   });
