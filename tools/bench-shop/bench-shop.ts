@@ -15,13 +15,18 @@
  *                                                           then npm run profile:summary -- /tmp/prof
  *   npm run bench:shop -- --statements                      and what each SQL statement cost the
  *                                                           database (pg_stat_statements)
+ *   npm run bench:shop -- --rates 50 --seconds 90 --beside 'BENCH_ONLY=latency npm run bench:outbox'
+ *                     runs a command as the first timed phase begins, on the machine the shop
+ *                     loads (another benchmark under the shop's load), and prints its output
  *
  * The courier delivers after 1 s + 1 s: "delivered" includes those two seconds on purpose.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { shopExchanges } from '@shopbus/contracts';
 import { percentile } from '@shopbus/testing';
@@ -39,6 +44,7 @@ const { values: options } = parseArgs({
     'port-base': { type: 'string', default: '25800' },
     profile: { type: 'string' },
     statements: { type: 'boolean', default: false },
+    beside: { type: 'string' },
   },
 });
 
@@ -103,6 +109,24 @@ function printTable(results: PhaseResult[], processes: string[]): void {
   );
 }
 
+/**
+ * `--beside`: a shell command run once, as the first timed phase begins; its output is printed
+ * as it comes, each line marked. Its failure is reported, not thrown: the shop's figures stand.
+ */
+function runBeside(command: string): Promise<void> {
+  say(`beside the shop: ${command}`);
+  const child = spawn(command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => console.log(`  beside │ ${line}`));
+  }
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      say(`beside the shop: exited with ${code}`);
+      resolve();
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const rates = String(options.rates).split(',').map(Number);
   const seconds = Number(options.seconds);
@@ -134,9 +158,22 @@ async function main(): Promise<void> {
     tap = await EventTap.start(broker.url, shopExchanges('shop').events);
     if (options.statements) statements = await StatementStats.start(database.url);
     const results: PhaseResult[] = [];
+    let beside: Promise<void> | undefined;
+    const startBeside = () => {
+      if (options.beside && !beside) beside = runBeside(options.beside);
+    };
     for (const rate of rates) {
       say(`rate ${rate}/s for ${seconds} s: preparing ${rate * seconds} carts`);
-      const result = await runPhase({ shop, broker, database, tap, rate, seconds, say });
+      const result = await runPhase({
+        shop,
+        broker,
+        database,
+        tap,
+        rate,
+        seconds,
+        say,
+        onStart: startBeside,
+      });
       results.push(result);
       say(
         `  achieved ${result.achieved.toFixed(1)}/s, ${result.errors} errors, ` +
@@ -147,6 +184,7 @@ async function main(): Promise<void> {
           (result.errors ? ` (errors: ${JSON.stringify(result.errorKinds)})` : ''),
       );
     }
+    await beside;
     printTable(results, [...shop.services.map((service) => service.name), 'rabbitmq', 'postgres']);
     await statements?.print(
       results.reduce((sum, result) => sum + Math.round(result.achieved * seconds), 0),

@@ -127,6 +127,8 @@ export async function runPhase(options: {
   rate: number;
   seconds: number;
   say: (line: string) => void;
+  /** Called as the timed checkouts begin (the carts are prepared by then). */
+  onStart?: () => void;
 }): Promise<PhaseResult> {
   const { shop, broker, database, tap, rate, seconds } = options;
   const cartUrl = shop.urls['cart'];
@@ -139,6 +141,8 @@ export async function runPhase(options: {
     rabbitmq: cpuSeconds(brokerPid),
     postgres: treeCpuSeconds(database.pid()),
   });
+  options.say(`  ${carts.length} carts ready; checking out at ${rate}/s`);
+  options.onStart?.();
   const cpuBefore = cpuNow();
   const accepted: { orderId: string; startedAt: number }[] = [];
   const httpMs: number[] = [];
