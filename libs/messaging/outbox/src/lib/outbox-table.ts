@@ -8,6 +8,14 @@
 export const OUTBOX_NOTIFY_CHANNEL = 'shopbus_outbox';
 
 /**
+ * Which rows are failed, as every query of them says it: a failed row is no longer pending and
+ * has used attempts (settleBatch sets both, retryFailed resets both), which puts it in
+ * outbox_message_retry_idx among the few rows that ever failed an attempt. By `failed_at` alone
+ * (no index) a query reads every row the outbox keeps.
+ */
+export const FAILED_ROWS = 'pending = false AND attempts > 0 AND failed_at IS NOT NULL';
+
+/**
  * Partition keys hash into this many slices; a relay owns whole slices, so each key is published
  * by one relay at a time and keeps its order. More slices than relays lets the work spread.
  */

@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { FAILED_ROWS } from '../outbox-table';
 
 /** What an operator watches: is the outbox keeping up, and did anything give up? */
 export interface OutboxMetrics {
@@ -34,11 +35,7 @@ export const OUTBOX_TABLE_METRICS_SQL = `SELECT
    (SELECT count(*) FROM outbox_message WHERE pending AND next_attempt_at > now()) AS scheduled,
    (SELECT extract(epoch FROM now() - min(next_attempt_at)) * 1000
       FROM outbox_message WHERE pending AND next_attempt_at <= now()) AS oldest_ms,
-   -- A failed row is no longer pending and has used attempts (see settleBatch): that puts it in
-   -- outbox_message_retry_idx among the few rows that ever failed an attempt. By failed_at
-   -- alone (no index) this count read every row kept.
-   (SELECT count(*) FROM outbox_message
-     WHERE pending = false AND attempts > 0 AND failed_at IS NOT NULL) AS failed`;
+   (SELECT count(*) FROM outbox_message WHERE ${FAILED_ROWS}) AS failed`;
 
 /** Reads the counts; `client` should be connected with METRICS_CONNECTION_OPTIONS. */
 export async function readOutboxTable(

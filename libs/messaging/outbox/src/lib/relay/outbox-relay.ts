@@ -6,7 +6,7 @@ import {
   readOutboxTable,
   type OutboxMetrics,
 } from '../metrics/outbox-metrics';
-import { OUTBOX_NOTIFY_CHANNEL } from '../outbox-table';
+import { FAILED_ROWS, OUTBOX_NOTIFY_CHANNEL } from '../outbox-table';
 import { Backoff } from './backoff';
 import { deleteExpiredRows } from './housekeeping';
 import {
@@ -133,10 +133,8 @@ export class OutboxRelay {
         created_at: Date;
         failed_at: Date;
       }>(
-        // Failed rows are found through the retry index (see OUTBOX_TABLE_METRICS_SQL).
         `SELECT message_id, message_type, attempts, last_error, created_at, failed_at
-           FROM outbox_message
-          WHERE pending = false AND attempts > 0 AND failed_at IS NOT NULL
+           FROM outbox_message WHERE ${FAILED_ROWS}
           ORDER BY failed_at, sequence LIMIT $1`,
         [limit],
       );
@@ -157,8 +155,7 @@ export class OutboxRelay {
       const result = await client.query(
         `UPDATE outbox_message
             SET failed_at = NULL, pending = true, attempts = 0, next_attempt_at = now()
-          WHERE pending = false AND attempts > 0 AND failed_at IS NOT NULL
-            AND ($1::uuid[] IS NULL OR message_id = ANY($1::uuid[]))`,
+          WHERE ${FAILED_ROWS} AND ($1::uuid[] IS NULL OR message_id = ANY($1::uuid[]))`,
         [messageIds ?? null],
       );
       return result.rowCount ?? 0;
