@@ -36,8 +36,7 @@ export class RecordAuditEntry {
       const rows = await this.sealPersonalData(entries);
       // The rows, and the journey steps they complete: a step counts once, when the second of
       // its events is stored (a redelivered event is not stored again, so it completes nothing).
-      const { strings, values } = recordAuditRows(rows);
-      const completed = await prisma.sql.$queryRaw<CompletedStep>(strings, ...values);
+      const completed = await prisma.sql.rowsOf<CompletedStep>(recordAuditRows(rows));
       this.journey.record(completed);
     });
   }

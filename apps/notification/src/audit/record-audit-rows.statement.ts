@@ -1,3 +1,4 @@
+import { sql, type SqlStatement } from '@shopbus/persistence';
 import { JOURNEY_STEPS } from './journey-steps';
 
 /** An audit row as `jsonb_to_recordset` reads it (the table's column names). */
@@ -18,17 +19,6 @@ export interface AuditRow {
   customer_key_id: string | null;
 }
 
-/** A statement as a tagged template's parts: run with `$queryRaw(strings, ...values)`. */
-export interface SqlTemplate {
-  strings: TemplateStringsArray;
-  values: unknown[];
-}
-
-const template = (strings: TemplateStringsArray, ...values: unknown[]): SqlTemplate => ({
-  strings,
-  values,
-});
-
 /**
  * Stores a batch of audit rows (a redelivered event's row is already there: skipped) and
  * returns the journey steps they complete: a step counts once, when the second of its events is
@@ -41,8 +31,8 @@ const template = (strings: TemplateStringsArray, ...values: unknown[]): SqlTempl
  * only grows (15 ms at 70,000 rows vs 0.3 ms). An array computed first is looked up through
  * the correlation index whatever the statistics say.
  */
-export function recordAuditRows(rows: readonly AuditRow[]): SqlTemplate {
-  return template`
+export function recordAuditRows(rows: readonly AuditRow[]): SqlStatement {
+  return sql`
     WITH steps AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(JOURNEY_STEPS)}::jsonb)
                  AS step(step text, "from" text, "to" text)

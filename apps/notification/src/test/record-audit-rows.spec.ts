@@ -2,7 +2,6 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CartCheckedOut, OrderPlaced } from '@shopbus/contracts';
-import { sql } from '@shopbus/persistence';
 import { planNodes, TestDatabase } from '@shopbus/testing';
 import { recordAuditRows, type AuditRow } from '../audit/record-audit-rows.statement';
 
@@ -27,10 +26,6 @@ function auditRow(messageType: string, correlationId: string, sentAt: Date): Aud
 describe('recording audit rows', () => {
   let database: TestDatabase;
   let client: pg.Client;
-  const run = (rows: AuditRow[]) => {
-    const { strings, values } = recordAuditRows(rows);
-    return sql(strings, ...values);
-  };
 
   beforeAll(async () => {
     database = await TestDatabase.create(
@@ -48,15 +43,15 @@ describe('recording audit rows', () => {
   it('completes a journey step when the second of its events is stored, and a redelivery completes nothing', async () => {
     const orderId = randomUUID();
     const checkedOutAt = new Date('2026-11-28T10:00:00.000Z');
-    const first = run([auditRow(CartCheckedOut.type, orderId, checkedOutAt)]);
+    const first = recordAuditRows([auditRow(CartCheckedOut.type, orderId, checkedOutAt)]);
     expect((await client.query(first.text, first.values)).rows).toEqual([]);
 
     const placed = auditRow(OrderPlaced.type, orderId, new Date(checkedOutAt.getTime() + 2500));
-    const second = run([placed]);
+    const second = recordAuditRows([placed]);
     expect((await client.query(second.text, second.values)).rows).toEqual([
       { step: 'checkout-to-placed', seconds: 2.5 },
     ]);
-    const redelivered = run([placed]);
+    const redelivered = recordAuditRows([placed]);
     expect((await client.query(redelivered.text, redelivered.values)).rows).toEqual([]);
   });
 
@@ -71,7 +66,7 @@ describe('recording audit rows', () => {
              unnest(ARRAY['cart.checked-out', 'order.placed', 'shipment.created', 'order.shipped',
                           'shipment.dispatched', 'shipment.delivered', 'order.delivered']) AS type`);
     const orderId = randomUUID();
-    const batch = run([
+    const batch = recordAuditRows([
       auditRow(OrderPlaced.type, orderId, new Date()),
       auditRow('shipment.created', orderId, new Date()),
     ]);

@@ -28,11 +28,19 @@ abstract class PgQueries {
   ): Promise<pg.QueryResult<R>>;
 
   /** Rows of a query. */
-  async $queryRaw<R extends pg.QueryResultRow>(
+  $queryRaw<R extends pg.QueryResultRow>(
     strings: TemplateStringsArray,
     ...values: unknown[]
   ): Promise<R[]> {
-    return (await this.traced<R>(sql(strings, ...values))).rows;
+    return this.rowsOf<R>(sql(strings, ...values));
+  }
+
+  /**
+   * Rows of a statement built with `sql` elsewhere: one kept in a module of its own, so that a
+   * test can also run it, or EXPLAIN it, as text and values.
+   */
+  async rowsOf<R extends pg.QueryResultRow>(statement: SqlStatement): Promise<R[]> {
+    return (await this.traced<R>(statement)).rows;
   }
 
   /** The number of rows a statement changed. */
